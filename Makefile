@@ -1,0 +1,59 @@
+# The project's front door: the same targets in the README, in CI and in your hands.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve test lint format check migrations-check messages compilemessages demo clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv and install requirements.txt (only when it changed)
+
+compilemessages: install ## Compile the translation catalogues (pure Python, no gettext needed)
+	@$(VENV)/bin/pybabel compile --statistics -d locale -D django 2>&1 | grep -v '^$$' || true
+	@test -f locale/en/LC_MESSAGES/django.mo
+
+demo: install compilemessages ## Migrate and load the demo content (safe to repeat)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+run: demo ## Bring up the portal with demo content at http://$(HOST):$(PORT)
+	@echo ""
+	@echo "  Portal:   http://$(HOST):$(PORT)/          Staff: http://$(HOST):$(PORT)/admin/"
+	@echo "  Demo accounts (password demo-pass-2026): admin, editor-chunshu, worker-sihuan, officer-fangguan, volunteer-demo"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install compilemessages ## Lint, system checks, migrations check and the whole test suite
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+lint: install ## ruff check only
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Format and fix what ruff can
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: install ## Fail when a model change has no migration
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: install ## Refresh locale/en/LC_MESSAGES/django.po (needs GNU gettext: apt-get install gettext)
+	$(PY) manage.py makemessages -l en --ignore='.venv/*' --ignore='var/*' --no-obsolete
+
+clean: ## Remove the virtualenv and local data (var/)
+	rm -rf $(VENV) var

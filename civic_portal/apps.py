@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CivicPortalConfig(AppConfig):
+    name = "civic_portal"
+    verbose_name = "Civic portal"

@@ -1,0 +1,117 @@
+"""Every uploaded image goes through here: checked by content, re-encoded clean.
+
+The content is read by Pillow (never trusting the name or the browser's type);
+only JPEG, PNG, WebP and phone HEIC are accepted; files over the size limit and
+decompression bombs are refused with a message a person can act on. Accepted
+images are turned upright from their EXIF orientation, then re-encoded without
+any metadata (GPS above all) under a random internal file name.
+"""
+
+import io
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+try:  # HEIC photos from phones, where the maintained plugin is installed
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    HEIF = True
+except ImportError:  # pragma: no cover - pillow-heif is in requirements.txt
+    HEIF = False
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"} | ({"HEIF"} if HEIF else set())
+MAX_PIXELS = 50_000_000  # a 50-megapixel phone photo still fits
+MAX_SIDE = 2560  # stored images are scaled down to this; renditions come from it
+
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+def _human_mb(size):
+    return f"{size / 1024 / 1024:.0f} MB"
+
+
+def check_image(upload):
+    """Raise ValidationError unless ``upload`` is an acceptable image."""
+    limit = settings.UPLOAD_MAX_BYTES
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError(
+            _("图片太大了（%(size)s），请上传不超过 %(limit)s 的图片。"),
+            code="too_big",
+            params={"size": _human_mb(size), "limit": _human_mb(limit)},
+        )
+    if not size:
+        raise ValidationError(_("图片文件是空的，请重新选择。"), code="empty")
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image_format = image.format
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ValidationError(_("图片像素过多，无法处理，请缩小后再上传。"), code="too_many_pixels")
+            image.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()  # catches truncated files that verify() lets through
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(_("图片像素过多，无法处理，请缩小后再上传。"), code="too_many_pixels") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise ValidationError(
+            _("无法识别这个文件，请上传 JPG、PNG、WebP 或手机 HEIC 格式的照片。"), code="not_image"
+        ) from None
+    finally:
+        upload.seek(0)
+    if image_format not in ALLOWED_FORMATS:
+        raise ValidationError(
+            _("不支持这种图片格式，请上传 JPG、PNG、WebP 或手机 HEIC 格式的照片。"), code="bad_format"
+        )
+
+
+def reencode(upload):
+    """A clean copy of ``upload``: upright, scaled to MAX_SIDE, no metadata."""
+    upload.seek(0)
+    with Image.open(upload) as image:
+        image = ImageOps.exif_transpose(image)
+        has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
+        image = image.convert("RGBA" if has_alpha else "RGB")
+        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        if has_alpha:
+            image.save(buffer, "PNG", optimize=True)
+            extension = "png"
+        else:
+            image.save(buffer, "JPEG", quality=85, optimize=True, progressive=True)
+            extension = "jpg"
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")
+
+
+class CleanImageField(models.ImageField):
+    """An ImageField whose uploads are checked by content and stored re-encoded."""
+
+    def __init__(self, *args, **kwargs):
+        validators = list(kwargs.pop("validators", []))
+        if check_image not in validators:
+            validators.append(check_image)
+        kwargs["validators"] = validators
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("validators", None)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        file = getattr(model_instance, self.attname)
+        if file and not file._committed:
+            check_image(file.file)
+            clean = reencode(file.file)
+            file.save(clean.name, clean, save=False)
+        return super().pre_save(model_instance, add)

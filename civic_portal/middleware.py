@@ -1,0 +1,73 @@
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+PREF_COOKIES = {
+    # cookie name -> allowed values (first is the default)
+    "elder": ("0", "1"),
+    "contrast": ("normal", "high"),
+    "fontsize": ("m", "s", "l"),
+}
+PREF_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class DisplayPreferences:
+    elder: bool
+    high_contrast: bool
+    fontsize: str
+
+    @classmethod
+    def from_cookies(cls, cookies):
+        def pick(name):
+            allowed = PREF_COOKIES[name]
+            value = cookies.get(name)
+            return value if value in allowed else allowed[0]
+
+        return cls(elder=pick("elder") == "1", high_contrast=pick("contrast") == "high", fontsize=pick("fontsize"))
+
+    @property
+    def html_classes(self):
+        classes = [f"fs-{self.fontsize}"]
+        if self.elder:
+            classes.append("mode-elder")
+        if self.high_contrast:
+            classes.append("contrast-high")
+        return " ".join(classes)
+
+
+class DisplayPreferencesMiddleware:
+    """Reads 长辈模式 / high contrast / font size from cookies so the server
+    renders the chosen look: no flash, no JavaScript needed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.display = DisplayPreferences.from_cookies(request.COOKIES)
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class SiteLanguageMiddleware:
+    """Plain URLs serve Chinese; English only when the visitor chose it with the
+    language switcher (a cookie). The browser's Accept-Language is ignored on
+    purpose: printed QR codes must open the same page for everyone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.available = {code for code, _ in settings.LANGUAGES}
+
+    def __call__(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in self.available:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response

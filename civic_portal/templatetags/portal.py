@@ -1,0 +1,35 @@
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context, prefix):
+    """aria-current for the navigation entry that holds the current page."""
+    request = context.get("request")
+    path = request.path if request else ""
+    current = path == "/" if prefix == "/" else path.startswith(prefix)
+    return mark_safe(' aria-current="page"') if current else ""
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **changes):
+    """The current query string with some parameters replaced (for pagination links)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.inclusion_tag("includes/breadcrumb.html")
+def breadcrumb(*parts):
+    """{% breadcrumb "栏目" "/news/" story.title %}: title/url pairs, then the current page's title."""
+    *links, current = parts
+    crumbs = [(links[i], links[i + 1]) for i in range(0, len(links) - 1, 2)]
+    crumbs.append((current, None))
+    return {"crumbs": crumbs}

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from civic_portal import views
+
+admin.site.site_header = _("西城社区服务平台 · 工作台")
+admin.site.site_title = _("社区服务平台工作台")
+admin.site.index_title = _("工作台")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("floor", views.floor, name="floor"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("display/", views.set_display, name="set_display"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("communities/", include("communities.urls")),
+    path("news/", include("news.urls")),
+    path("events/", include("events.urls")),
+    path("volunteers/", include("volunteers.urls")),
+    path("feedback/", include("feedback.urls")),
+]
+
+handler400 = "civic_portal.views.error_400"
+handler403 = "civic_portal.views.error_403"
+handler404 = "civic_portal.views.error_404"
+handler500 = "civic_portal.views.error_500"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,87 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from civic_portal.blocks import collect
+from civic_portal.middleware import PREF_COOKIES, PREF_MAX_AGE
+
+
+def home(request):
+    return render(request, "home.html", {"blocks": collect("home_block", request)})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_GET
+def floor(request):
+    """The benchmark's floor: a constant answer through the full middleware stack."""
+    return HttpResponse("floor\n", content_type="text/plain")
+
+
+def safe_next(request, fallback="/"):
+    target = request.POST.get("next") or request.GET.get("next") or request.headers.get("referer") or fallback
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return fallback
+    parts = urlsplit(target)
+    return parts.path + (f"?{parts.query}" if parts.query else "") or fallback
+
+
+@require_POST
+def set_display(request):
+    """Stores 长辈模式, high contrast or font size in a cookie, then goes back."""
+    name = request.POST.get("name", "")
+    value = request.POST.get("value", "")
+    if name not in PREF_COOKIES or value not in PREF_COOKIES[name]:
+        return HttpResponseBadRequest("未知的显示设置。")
+    response = redirect(safe_next(request))
+    response.set_cookie(name, value, max_age=PREF_MAX_AGE, samesite="Lax", secure=request.is_secure(), httponly=True)
+    return response
+
+
+def accessibility(request):
+    return render(request, "accessibility.html")
+
+
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /accounts/", "Disallow: /feedback/track/"]
+    lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def error_400(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    # No context processors that touch the database: the database may be why we are here.
+    return render(request, "500.html", {"SITE_NAME": settings.SITE_NAME}, status=500)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,67 @@
+"""The admin half of staff scope: one mixin every scoped ModelAdmin uses.
+
+A ModelAdmin names the path from its model to Community in ``scope_path``
+(see ``communities.scope.filter_by_scope``). The mixin then narrows the change
+list, refuses objects outside the scope (404 on the change page, 403 on
+changes), and limits every Street/Community choice in forms and inlines.
+"""
+
+from django.contrib import admin
+
+from communities import scope
+from communities.models import Community, Street
+
+
+def limit_place_choices(db_field, user, kwargs):
+    if db_field.related_model is Community:
+        kwargs["queryset"] = scope.scoped_communities(user).select_related("street")
+    elif db_field.related_model is Street:
+        kwargs["queryset"] = scope.scoped_streets(user)
+    return kwargs
+
+
+class ScopedAdminMixin:
+    scope_path = "community"
+
+    def get_queryset(self, request):
+        return scope.filter_by_scope(super().get_queryset(request), request.user, self.scope_path)
+
+    def _in_scope(self, request, obj):
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **limit_place_choices(db_field, request.user, kwargs)
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(
+            db_field, request, **limit_place_choices(db_field, request.user, kwargs)
+        )
+
+
+class ScopedInlineMixin:
+    """Inlines only need their place choices limited; the parent admin guards the object."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **limit_place_choices(db_field, request.user, kwargs)
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(
+            db_field, request, **limit_place_choices(db_field, request.user, kwargs)
+        )
+
+
+class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    pass

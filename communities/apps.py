@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommunitiesConfig(AppConfig):
+    name = "communities"
+    verbose_name = _("街道与社区")
+
+    def ready(self):
+        from communities import roles
+
+        roles.connect()

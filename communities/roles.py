@@ -1,0 +1,71 @@
+"""Staff roles as Django groups, kept in step with the code after every migrate.
+
+Each app grants its model permissions to roles from its AppConfig.ready():
+
+    roles.grant(roles.Role.STREET_EDITOR, "news.add_story", "news.change_story")
+
+District administrators get every permission of the portal's own apps.
+Object-level limits (which street, which community) are the scope's job, not
+the group's: see ``communities.scope``.
+"""
+
+from django.db.models.signals import post_migrate
+
+from communities.models import StaffScope
+
+Role = StaffScope.Role
+
+PORTAL_APPS = ("communities", "news", "events", "volunteers", "feedback")
+GROUP_NAMES = {role.value: str(role.label) for role in Role}
+_GRANTS = {role: set() for role in GROUP_NAMES}
+
+
+def grant(role, *perms):
+    _GRANTS[role].update(perms)
+
+
+def granted(role):
+    return set(_GRANTS[role])
+
+
+# Places: everyone staff can look them up; editors keep their partner units.
+grant(Role.STREET_EDITOR, "communities.view_street", "communities.view_community", "communities.change_community")
+grant(Role.STREET_EDITOR, *(f"communities.{a}_partnerunit" for a in ("view", "add", "change", "delete")))
+grant(Role.COMMUNITY_WORKER, "communities.view_street", "communities.view_community", "communities.change_community")
+grant(Role.COMMUNITY_WORKER, *(f"communities.{a}_partnerunit" for a in ("view", "add", "change")))
+grant(Role.DEPARTMENT_OFFICER, "communities.view_street", "communities.view_community")
+
+
+def sync_groups(**kwargs):
+    from django.contrib.auth.models import Group, Permission
+
+    for role, name in GROUP_NAMES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        if role == Role.DISTRICT_ADMIN:
+            perms = Permission.objects.filter(content_type__app_label__in=PORTAL_APPS)
+        else:
+            wanted = [p.split(".", 1) for p in _GRANTS[role]]
+            perms = [
+                p
+                for p in Permission.objects.filter(
+                    content_type__app_label__in={a for a, _ in wanted}, codename__in={c for _, c in wanted}
+                ).select_related("content_type")
+                if [p.content_type.app_label, p.codename] in wanted
+            ]
+        group.permissions.set(perms)
+
+
+def apply_role(user, role):
+    """Put a staff account in its role's group (and only that one)."""
+    from django.contrib.auth.models import Group
+
+    group, _ = Group.objects.get_or_create(name=GROUP_NAMES[role])
+    user.groups.remove(*Group.objects.filter(name__in=GROUP_NAMES.values()).exclude(pk=group.pk))
+    user.groups.add(group)
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+
+
+def connect():
+    post_migrate.connect(sync_groups, dispatch_uid="civic_portal_sync_role_groups")
