@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CivicPortalConfig(AppConfig):
     name = "civic_portal"
     verbose_name = "Civic portal"
+
+    def ready(self):
+        from civic_portal import audit
+
+        audit.connect()

@@ -85,3 +85,9 @@ def error_500(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes calls this when a username+IP pair is cooling off."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "locked_out.html", {"cooloff_minutes": minutes}, status=429)

@@ -12,6 +12,13 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _login_throttle(request, settings):
+    """django-axes needs the request in authenticate(), which the test client's
+    login() does not pass; tests marked `axes` switch it on and log in over HTTP."""
+    settings.AXES_ENABLED = request.node.get_closest_marker("axes") is not None
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 
