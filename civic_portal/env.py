@@ -5,6 +5,7 @@ start-up with one clear line instead of running with a silent default.
 """
 
 import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -77,6 +78,8 @@ def env_database(name, default_sqlite_path):
     if config["ENGINE"] == "django.db.backends.sqlite3":
         if not config.get("NAME"):
             raise ImproperlyConfigured(f"{name}={raw!r} names no SQLite file.")
+        # A fresh clone has no var/ yet; SQLite cannot create the folder itself.
+        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         config["OPTIONS"] = {
             # IMMEDIATE takes the write lock at BEGIN, so two writers queue
             # instead of failing with "database is locked" halfway through.
