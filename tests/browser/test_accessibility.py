@@ -1,0 +1,60 @@
+"""Every public page, in every display mode, at phone and desktop width, in headless Chromium.
+
+One test walks all pages so the demo district is loaded once; it collects every
+problem and reports them together.
+"""
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser import a11y
+
+pytestmark = pytest.mark.browser
+
+PUBLIC_PAGES = [
+    "/",
+    "/communities/",
+    "/communities/chunshu/",
+    "/communities/chunshu/chunshuyuan/",
+    "/communities/shichahai/sihuan/",
+    "/accessibility/",
+    "/no-such-page/",
+]
+
+
+@pytest.fixture
+def demo(settings, transactional_db):
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    settings.DEBUG = False  # the friendly error pages, not Django's debug pages
+
+
+def test_every_public_page_in_every_mode(browser, live_server, demo, screenshot):
+    problems = []
+    for width_name, width in a11y.WIDTHS.items():
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": width, "height": 900}, locale="zh-CN"
+        )
+        page = context.new_page()
+        for mode in a11y.MODES:
+            a11y.set_mode(context, live_server.url, mode)
+            for url in PUBLIC_PAGES:
+                page.goto(url)
+                where = f"{url} [{mode}, {width}px]"
+                problems += [f"{where}: {p}" for p in a11y.axe_problems(page, mode)]
+                if mode == "elder":
+                    problems += [f"{where}: {p}" for p in a11y.elder_problems(page)]
+                if width_name == "phone":
+                    problems += [f"{where}: {p}" for p in a11y.overflow_problems(page)]
+            page.goto("/")
+            screenshot(page, f"home-{mode}-{width}")
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_html_lang_follows_the_language(page, db):
+    page.goto("/")
+    assert page.evaluate("document.documentElement.lang") == "zh-Hans"
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.evaluate("document.documentElement.lang") == "en"
