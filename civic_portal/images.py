@@ -32,6 +32,9 @@ MAX_SIDE = 2560  # stored images are scaled down to this; renditions come from i
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
+NOT_AN_IMAGE = _("无法识别这个文件，请上传 JPG、PNG、WebP 或手机 HEIC 格式的照片。")
+
+
 def _human_mb(size):
     return f"{size / 1024 / 1024:.0f} MB"
 
@@ -64,9 +67,7 @@ def check_image(upload):
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(_("图片像素过多，无法处理，请缩小后再上传。"), code="too_many_pixels") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise ValidationError(
-            _("无法识别这个文件，请上传 JPG、PNG、WebP 或手机 HEIC 格式的照片。"), code="not_image"
-        ) from None
+        raise ValidationError(NOT_AN_IMAGE, code="not_image") from None
     finally:
         upload.seek(0)
     if image_format not in ALLOWED_FORMATS:
@@ -107,6 +108,10 @@ class CleanImageField(models.ImageField):
         name, path, args, kwargs = super().deconstruct()
         kwargs.pop("validators", None)
         return name, path, args, kwargs
+
+    def formfield(self, **kwargs):
+        messages = {"invalid_image": NOT_AN_IMAGE, **kwargs.pop("error_messages", {})}
+        return super().formfield(error_messages=messages, **kwargs)
 
     def pre_save(self, model_instance, add):
         file = getattr(model_instance, self.attname)

@@ -1,7 +1,8 @@
+import sys
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -79,8 +80,13 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    # No context processors that touch the database: the database may be why we are here.
-    return render(request, "500.html", {"SITE_NAME": settings.SITE_NAME}, status=500)
+    # Rendered without the database: it may be why we are here.
+    context = {"SITE_NAME": settings.SITE_NAME}
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = render(request, "503.html", context, status=503)
+        response["Retry-After"] = "30"
+        return response
+    return render(request, "500.html", context, status=500)
 
 
 def csrf_failure(request, reason=""):

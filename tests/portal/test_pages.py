@@ -146,3 +146,29 @@ def test_every_page_has_skip_link_landmarks_and_language(client):
     assert 'href="#main"' in html
     assert '<main id="main"' in html
     assert "<nav" in html and "<footer" in html and "<header" in html
+
+
+def _db_down(request):
+    from django.db import OperationalError
+
+    raise OperationalError("could not connect to server: Connection refused")
+
+
+outage_urlpatterns = [path("db-down/", _db_down)]
+
+
+class OutageUrls:
+    urlpatterns = outage_urlpatterns
+    handler500 = "civic_portal.views.error_500"
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF=OutageUrls)
+def test_database_outage_gives_a_friendly_503(client):
+    client.raise_request_exception = False
+    response = client.get("/db-down/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    body = response.content.decode()
+    assert "系统正在维护" in body
+    assert "Connection refused" not in body
