@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format check migrations-check messages compilemessages demo clean
+.PHONY: help install run serve test lint format check migrations-check messages compilemessages demo clean bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -54,6 +54,13 @@ migrations-check: install ## Fail when a model change has no migration
 
 messages: install ## Refresh locale/en/LC_MESSAGES/django.po (needs GNU gettext: apt-get install gettext)
 	$(PY) manage.py makemessages -l en --ignore='.venv/*' --ignore='var/*' --no-obsolete
+
+bench: install compilemessages ## Benchmark every public page against the floor view (PostgreSQL in DATABASE_URL, wrk)
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make bench needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make bench"; exit 2;; esac
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is missing: apt-get install wrk"; exit 2; }
+	$(PY) manage.py migrate --noinput
+	@if $(PY) manage.py help seed_scale >/dev/null 2>&1; then $(PY) manage.py seed_scale --if-empty --scale $${SCALE:-1}; fi
+	$(PY) manage.py bench
 
 clean: ## Remove the virtualenv and local data (var/)
 	rm -rf $(VENV) var

@@ -61,7 +61,7 @@ def _pg_args(config):
 
 def _run(command, env=None):
     try:
-        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     except FileNotFoundError:
         raise BackupError(f"{command[0]} is not installed (apt-get install postgresql-client).") from None
     if result.returncode != 0:

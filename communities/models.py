@@ -68,7 +68,12 @@ class Community(models.Model):
     brand = models.CharField(
         _("党建品牌"), max_length=50, blank=True, help_text=_("社区党建品牌名称，例如：红色领航·椿满园")
     )
-    cover = CleanImageField(_("封面图片"), upload_to="communities/", blank=True)
+    cover = CleanImageField(
+        _("封面图片"), upload_to="communities/", blank=True, width_field="cover_width", height_field="cover_height"
+    )
+    # Stored so pages never open the file to learn its size.
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_alt = models.CharField(
         _("封面图片说明"), max_length=200, blank=True, help_text=_("为看不见图片的读者描述图片内容。")
     )

@@ -1,0 +1,202 @@
+"""`make bench`: each listed page against the floor view, on gunicorn with production settings.
+
+Loads nothing itself: `make bench` runs `seed_scale` first when the data set is missing.
+"""
+
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+# name -> function returning a path on the data set, or None when the app has no such page yet.
+PAGES = {}
+
+
+def page(name):
+    def register(function):
+        PAGES[name] = function
+        return function
+
+    return register
+
+
+@page("floor")
+def _floor():
+    return "/floor"
+
+
+@page("home")
+def _home():
+    return "/"
+
+
+@page("community page")
+def _community():
+    from communities.models import Community
+
+    community = Community.objects.select_related("street").order_by("pk").first()
+    return community and community.get_absolute_url()
+
+
+def _optional(module):
+    """Pages of the other apps register themselves from <app>/bench.py (PAGES dict)."""
+    from importlib import import_module
+
+    try:
+        return import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:
+            return None
+        raise
+
+
+LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+
+
+def _ms(value, unit):
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(url, connections, seconds, threads=2):
+    result = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", "Accept-Encoding: gzip", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = result.stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    latency = {p: _ms(v, u) for p, v, u in LATENCY.findall(out)}
+    errors = 0
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    if non2xx:
+        errors += int(non2xx.group(1))
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if socket:
+        errors += sum(int(n) for n in socket.groups())
+    return {"rps": rps, "p50": latency.get("50", 0.0), "p99": latency.get("99", 0.0), "errors": errors}
+
+
+class Command(BaseCommand):
+    help = (
+        "Benchmarks the public pages on gunicorn (DEBUG off) with wrk, each against a floor view measured in "
+        "the same run; prints a table and writes bench/results.md. Needs PostgreSQL in DATABASE_URL and wrk."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--connections", type=int, default=16)
+        parser.add_argument("--seconds", type=int, default=10)
+        parser.add_argument("--warmup", type=int, default=2)
+        parser.add_argument("--port", type=int, default=8731)
+        parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+        parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "bench" / "results.md"))
+        parser.add_argument("--allow-sqlite", action="store_true", help="for trying the script only")
+
+    def handle(self, *args, **options):
+        if connection.vendor != "postgresql" and not options["allow_sqlite"]:
+            raise CommandError(
+                "The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://... (e.g. "
+                "postgres://postgres@127.0.0.1:5432/bench) and run `make bench` again."
+            )
+        if not shutil.which("wrk"):
+            raise CommandError("wrk is missing: apt-get install wrk (make bench does this when run as root).")
+        for module in ("news.bench", "events.bench", "volunteers.bench", "feedback.bench"):
+            loaded = _optional(module)
+            if loaded is not None:
+                PAGES.update(loaded.PAGES)
+        paths = {name: resolve() for name, resolve in PAGES.items()}
+        missing = [name for name, path in paths.items() if not path]
+        if missing:
+            raise CommandError(f"No data for: {', '.join(missing)}. Run `manage.py seed_scale` first.")
+        server = self._start_gunicorn(options)
+        try:
+            base = f"http://127.0.0.1:{options['port']}"
+            rows = []
+            for name, path in paths.items():
+                url = base + path
+                run_wrk(url, options["connections"], options["warmup"])
+                stats = run_wrk(url, options["connections"], options["seconds"])
+                rows.append((name, path, stats))
+                self.stdout.write(
+                    f"  {name:<22} {stats['rps']:>8.0f} req/s  p50 {stats['p50']:>6.1f} ms  "
+                    f"p99 {stats['p99']:>6.1f} ms  errors {stats['errors']}"
+                )
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        report = self._report(rows, options)
+        Path(options["output"]).parent.mkdir(parents=True, exist_ok=True)
+        Path(options["output"]).write_text(report)
+        self.stdout.write("\n" + report)
+
+    def _start_gunicorn(self, options):
+        env = {
+            **os.environ,
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 48),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SSL_REDIRECT": "false",
+            "DJANGO_HSTS_SECONDS": "0",
+            "LOG_LEVEL": "WARNING",
+        }
+        # Hashed, compressed static files as production serves them.
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+        )
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        command = [
+            gunicorn,
+            "civic_portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{options['port']}",
+            "--workers",
+            str(options["workers"]),
+            "--log-level",
+            "warning",
+        ]
+        server = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{options['port']}/healthz", timeout=2) as answer:  # noqa: S310
+                    if answer.status == 200:
+                        return server
+            except OSError:
+                time.sleep(0.3)
+        server.kill()
+        raise CommandError("gunicorn did not answer /healthz within 30 s.")
+
+    def _report(self, rows, options):
+        floor = next(stats for name, _, stats in rows if name == "floor")
+        lines = [
+            "# Benchmark results",
+            "",
+            f"Run {datetime.now():%Y-%m-%d %H:%M} on {platform.node()} ({os.cpu_count()} cores, "
+            f"{platform.python_implementation()} {platform.python_version()}, {connection.vendor}); "
+            f"gunicorn {options['workers']} workers, DEBUG off; wrk {options['connections']} connections, "
+            f"{options['seconds']} s per page after {options['warmup']} s warm-up.",
+            "",
+            "| page | path | req/s | p50 ms | p99 ms | errors | ratio to floor |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for name, path, stats in rows:
+            ratio = stats["rps"] / floor["rps"] if floor["rps"] else 0
+            lines.append(
+                f"| {name} | `{path}` | {stats['rps']:.0f} | {stats['p50']:.1f} | {stats['p99']:.1f} | "
+                f"{stats['errors']} | {ratio:.2f} |"
+            )
+        return "\n".join(lines) + "\n"
