@@ -13,7 +13,6 @@ def home_block(request):
 
 def community_block(request, community):
     teams = list(Team.objects.filter(community=community).annotate(member_count=Count("members")).order_by("name"))
-    roles = list(wanted_roles().filter(day__community=community)[:4])
-    if not teams and not roles:
+    if not teams:
         return None
-    return {"template": "volunteers/block_teams.html", "teams": teams, "roles": roles, "title_id": "community-teams"}
+    return {"template": "volunteers/block_teams.html", "teams": teams, "title_id": "community-teams"}
