@@ -40,7 +40,9 @@ def offering(day_=None, places=None, **fields):
 
 
 def role(day_=None, places=2, **fields):
-    return Role.objects.create(day=day_ or day(), title=fields.pop("title", f"岗位{next(_seq)}"), places=places, **fields)
+    return Role.objects.create(
+        day=day_ or day(), title=fields.pop("title", f"岗位{next(_seq)}"), places=places, **fields
+    )
 
 
 def volunteer(username=None, **fields):
