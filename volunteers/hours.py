@@ -19,7 +19,7 @@ def mark_attended(signups, by):
     changed = 0
     with transaction.atomic():
         rows = (
-            Signup.objects.select_for_update()
+            Signup.objects.select_for_update(of=("self",))
             .filter(pk__in=[s.pk for s in signups], status__in=[Signup.Status.CONFIRMED, Signup.Status.NO_SHOW])
             .select_related("role__day", "role__team", "volunteer")
         )
