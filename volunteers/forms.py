@@ -59,3 +59,50 @@ class RegistrationForm(UserCreationForm):
             )
             volunteer.skills.set(self.cleaned_data.get("skills") or [])
         return user
+
+
+class ProfileForm(forms.ModelForm):
+    phone = forms.CharField(
+        label=_("手机号（必填）"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    class Meta:
+        model = Volunteer
+        fields = ["real_name", "phone", "community", "skills"]
+        labels = {"real_name": _("真实姓名（必填）"), "community": _("所在社区（选填）"), "skills": _("技能（选填）")}
+        widgets = {"skills": forms.CheckboxSelectMultiple}
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
+
+
+class HomeVisitForm(forms.ModelForm):
+    submission = forms.UUIDField(widget=forms.HiddenInput)
+
+    class Meta:
+        from volunteers.models import HomeVisit
+
+        model = HomeVisit
+        fields = ["community", "resident_name", "phone", "address", "need", "preferred_time"]
+        labels = {
+            "community": _("所在社区（必填）"),
+            "resident_name": _("需要服务的居民姓名（必填）"),
+            "phone": _("联系电话（必填）"),
+            "address": _("上门地址（必填）"),
+            "need": _("需要什么服务（必填）"),
+            "preferred_time": _("希望的时间（选填）"),
+        }
+        help_texts = {"phone": _("只给社区工作人员和接单的服务队看。")}
+        widgets = {"need": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        import uuid
+
+        kwargs.setdefault("initial", {}).setdefault("submission", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = Community.objects.filter(teams__makes_home_visits=True).distinct()
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])

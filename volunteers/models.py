@@ -405,6 +405,7 @@ class HomeVisit(models.Model):
         related_name="+",
         verbose_name=_("代为登记的工作人员"),
     )
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     accepted_at = models.DateTimeField(_("接单时间"), null=True, blank=True)
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

@@ -14,4 +14,7 @@ urlpatterns = [
     path("me/calendar.ics", views.my_ics, name="my_ics"),
     path("me/certificate/", views.certificate, name="certificate"),
     path("me/delete/", views.delete_account, name="delete"),
+    path("me/profile/", views.profile, name="profile"),
+    path("home-visits/new/", views.home_visit_request, name="home_visit"),
+    path("home-visits/<int:pk>/accept/", views.accept_home_visit, name="accept_visit"),
 ]

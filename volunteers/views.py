@@ -1,17 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Prefetch, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, TemplateView
 
 from events import ics
 from volunteers import signup as rules
-from volunteers.models import HoursEntry, Role, Signup, Team, Volunteer, next_star, star_level
+from volunteers.forms import HomeVisitForm, ProfileForm
+from volunteers.hours import accept_visit
+from volunteers.models import HomeVisit, HoursEntry, Role, Signup, Team, Volunteer, next_star, star_level
 
 
 class IndexView(TemplateView):
@@ -89,6 +91,13 @@ def me(request):
         "teams": teams,
         "led_teams": led,
         "open_roles": wanted_roles()[:10] if led else [],
+        "visits": HomeVisit.objects.filter(
+            status=HomeVisit.Status.REQUESTED, community__teams__in=[t for t in led if t.makes_home_visits]
+        )
+        .select_related("community")
+        .distinct()[:10]
+        if led
+        else [],
     }
     return render(request, "volunteers/me.html", context)
 
@@ -201,3 +210,54 @@ def delete_account(request):
         messages.success(request, _("账号已注销。您的服务时长已匿名保留在服务队的统计里，谢谢您的付出。"))
         return redirect("/")
     return render(request, "volunteers/delete.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    volunteer = rules.volunteer_for(request.user)
+    form = ProfileForm(request.POST or None, instance=volunteer)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("个人资料已保存。"))
+            return redirect("volunteers:me")
+        messages.error(request, _("资料没有保存，请按提示修改。"))
+    return render(request, "volunteers/profile.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def home_visit_request(request):
+    form = HomeVisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        submission = form.cleaned_data["submission"]
+        if not HomeVisit.objects.filter(submission=submission).exists():  # a double submit adds nothing
+            visit = form.save(commit=False)
+            visit.submission = submission
+            try:
+                with transaction.atomic():
+                    visit.save()
+            except IntegrityError:
+                pass
+        return render(request, "volunteers/home_visit_thanks.html")
+    return render(request, "volunteers/home_visit_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def accept_home_visit(request, pk):
+    visit = get_object_or_404(HomeVisit.objects.filter(status=HomeVisit.Status.REQUESTED), pk=pk)
+    team = get_object_or_404(
+        Team,
+        pk=_int(request.POST.get("team")),
+        leader__user=request.user,
+        makes_home_visits=True,
+        community=visit.community_id,
+    )
+    try:
+        accept_visit(visit, team)
+    except rules.SignupError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已接单：%(v)s。完成后请社区工作人员登记时长。") % {"v": visit.resident_name})
+    return redirect("volunteers:me")
