@@ -8,7 +8,7 @@ from events.models import RecurringSchedule, ResidentBooking, ServiceDay, Servic
 from volunteers import exports
 from volunteers.models import Role, Signup, Skill, Team
 from volunteers.privacy import phone_for
-from volunteers.signup import notify_day_cancelled
+from volunteers.signup import notify_day_cancelled, promote_waiting
 
 
 @admin.register(ServiceType)
@@ -65,6 +65,17 @@ class ServiceDayAdmin(ScopedModelAdmin):
         if obj.is_cancelled and not was_cancelled:
             notify_day_cancelled(obj)
             messages.info(request, _("已通知报名的志愿者：服务日取消。"))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # More places on a role: move the waiting list up at once, in order.
+        for role in Role.objects.filter(day=form.instance):
+            promoted = promote_waiting(role.pk)
+            if promoted:
+                messages.info(
+                    request,
+                    _("“%(role)s”有 %(n)s 人从候补转为正式报名，已通知。") % {"role": role.title, "n": promoted},
+                )
 
     def _signups(self, request, queryset):
         return Signup.objects.filter(role__day__in=queryset)

@@ -127,10 +127,6 @@ class SignupAdmin(RequestUserMixin, ScopedModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        # The list's actions need change permission; the form itself is read-only.
-        return super().has_change_permission(request, obj)
-
     @admin.action(description=_("标记为已到岗（记入时长）"), permissions=["change"])
     def attended(self, request, queryset):
         n = mark_attended(list(queryset), request.user)

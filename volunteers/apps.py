@@ -11,6 +11,7 @@ class VolunteersConfig(AppConfig):
 
         perms = [
             *(f"volunteers.{a}_{m}" for m in ("team", "homevisit", "role") for a in ("view", "add", "change")),
+            "volunteers.delete_role",
             "volunteers.view_volunteer",
             "volunteers.view_skill",
             "volunteers.view_signup",

@@ -169,6 +169,17 @@ def cancel(signup_id, volunteer):
         return signup
 
 
+def promote_waiting(role_id):
+    """Fill free places from the waiting list (after staff raised the places). Returns how many moved up."""
+    with capacity_lock(Role, role_id) as role:
+        if role.day.is_cancelled:
+            return 0
+        promoted = fill_free_seats(Signup.objects.filter(role=role), role.places, Signup.Status.CONFIRMED)
+        for signup in promoted:
+            notify_promoted(signup)
+        return len(promoted)
+
+
 def notify_promoted(signup):
     signup = Signup.objects.select_related("volunteer__user", "role__day").get(pk=signup.pk)
     user = signup.volunteer.user

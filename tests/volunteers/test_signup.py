@@ -215,3 +215,17 @@ def test_capacity_lock_really_locks(places):
         assert connection.transaction_mode == "IMMEDIATE"
     else:
         assert any("FOR UPDATE" in q["sql"] for q in queries.captured_queries)
+
+
+def test_raising_places_promotes_the_waiting_list_in_order(alice, bob, day, django_capture_on_commit_callbacks):
+    carol = ef.volunteer("carol")
+    role = ef.role(day, places=1)
+    for v in (alice, bob, carol):
+        rules.sign_up(role.pk, v)
+    role.places = 2
+    role.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert rules.promote_waiting(role.pk) == 1
+    assert Signup.objects.get(volunteer=bob).status == "confirmed"
+    assert Signup.objects.get(volunteer=carol).status == "waitlisted"
+    assert [m.to for m in mail.outbox] == [[bob.user.email]]
