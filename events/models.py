@@ -159,7 +159,7 @@ class ServiceDay(models.Model):
         related_name="days",
         verbose_name=_("定期安排"),
     )
-    search_text = models.TextField(editable=False, blank=True, db_index=True)
+    search_text = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

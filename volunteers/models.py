@@ -126,7 +126,7 @@ class Team(models.Model):
     description = models.TextField(_("介绍"), blank=True)
     makes_home_visits = models.BooleanField(_("提供上门服务"), default=False)
     members = models.ManyToManyField(Volunteer, blank=True, related_name="teams", verbose_name=_("队员"))
-    search_text = models.TextField(editable=False, blank=True, db_index=True)
+    search_text = models.TextField(editable=False, blank=True)
 
     scope_path = "community"
 
