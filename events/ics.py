@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 
@@ -28,7 +29,7 @@ def _event(day, summary=None, uid_suffix="", start=None, end=None, description=N
     text = description if description is not None else day.description
     if day.is_cancelled:
         event.add("status", "CANCELLED")
-        text = f"已取消：{day.cancel_reason}\n{text}"
+        text = _("已取消：%(reason)s") % {"reason": day.cancel_reason} + "\n" + text
     event.add("description", text)
     return event
 

@@ -128,7 +128,10 @@ def community_ics(request, pk):
         community=community, date__gte=timezone.localdate() - datetime.timedelta(days=90)
     )
     days = days.select_related("community")
-    return ics.response(ics.days_calendar(f"{community.name} 便民服务日", days), f"community-{community.pk}.ics")
+    return ics.response(
+        ics.days_calendar(_("%(community)s便民服务日") % {"community": community.name}, days),
+        f"community-{community.pk}.ics",
+    )
 
 
 @require_POST

@@ -5,6 +5,7 @@ from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from volunteers.models import Signup
 
@@ -44,15 +45,25 @@ class Command(BaseCommand):
                     transaction.set_rollback(True)
                     continue
                 day, role, user = signup.role.day, signup.role, signup.volunteer.user
-                body = (
-                    f"{signup.volunteer.real_name}，您好：\n\n明天您有志愿服务：\n"
-                    f"{day.title} {day.date:%Y-%m-%d} {role.starts:%H:%M}–{role.ends:%H:%M}\n"
-                    f"岗位：{role.title}\n地点：{day.community.name} {day.place}\n\n"
-                    f"如不能到场，请在取消截止前到“我的报名”取消：{settings.SITE_URL}/volunteers/me/\n"
-                )
+                body = _(
+                    "%(name)s，您好：\n\n明天您有志愿服务：\n%(day)s %(date)s %(start)s–%(end)s\n"
+                    "岗位：%(role)s\n地点：%(community)s %(place)s\n\n"
+                    "如不能到场，请在取消截止前到“我的报名”取消：%(url)s\n"
+                ) % {
+                    "name": signup.volunteer.real_name,
+                    "day": day.title,
+                    "date": f"{day.date:%Y-%m-%d}",
+                    "start": f"{role.starts:%H:%M}",
+                    "end": f"{role.ends:%H:%M}",
+                    "role": role.title,
+                    "community": day.community.name,
+                    "place": day.place,
+                    "url": f"{settings.SITE_URL}/volunteers/me/",
+                }
+                subject = _("明日志愿服务提醒：%(role)s") % {"role": role.title}
                 transaction.on_commit(
-                    lambda b=body, to=user.email, t=role.title: send_mail(
-                        f"明日志愿服务提醒：{t}", b, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False
+                    lambda b=body, to=user.email, s=subject: send_mail(
+                        s, b, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False
                     )
                 )
                 sent += 1
