@@ -18,7 +18,7 @@ from django.test import Client
 from events.models import ResidentBooking
 from tests.events import factories as ef
 from volunteers import signup as signup_module
-from volunteers.models import Signup
+from volunteers.models import Signup, Volunteer
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
@@ -176,3 +176,21 @@ def test_control_bookings_without_the_lock_would_overbook(places, monkeypatch):
     with pytest.raises(AssertionError):
         check_bookings(offering, results, PEOPLE)
     assert ResidentBooking.objects.filter(offering=offering, seat__isnull=False).count() <= PLACES
+
+
+def test_simultaneous_double_submitted_registration_makes_one_account(db):
+    from django.contrib.auth import get_user_model
+
+    data = {
+        "username": "twice",
+        "real_name": "双击的人",
+        "phone": "13612345678",
+        "email": "twice@example.org",
+        "password1": "a-long-pass-2026!",
+        "password2": "a-long-pass-2026!",
+    }
+    results = run_together([lambda c=Client(): c.post("/accounts/register/", data) for _i in range(5)])
+    assert all(not isinstance(r, Exception) for r in results), results
+    assert {r.status_code for r in results} <= {302, 400}
+    assert get_user_model().objects.filter(username="twice").count() == 1
+    assert Volunteer.objects.filter(user__username="twice").count() == 1
