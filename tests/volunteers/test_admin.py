@@ -158,3 +158,35 @@ def test_volunteer_has_no_admin(client):
     client.force_login(v.user)
     assert client.get("/admin/volunteers/signup/").status_code == 302
     assert get_user_model().objects.get(pk=v.user.pk).is_staff is False
+
+
+def test_home_visits_and_teams_are_scoped(client, worker_sihuan, places):
+    from volunteers.models import HomeVisit, Team
+
+    mine = HomeVisit.objects.create(
+        community=places["sihuan"], resident_name="四环居民", phone="13700001111", address="a", need="理发"
+    )
+    theirs = HomeVisit.objects.create(
+        community=places["xihai"], resident_name="西海居民", phone="13700002222", address="b", need="理发"
+    )
+    other_team = ef.team(places["xihai"], name="西海服务队")
+    client.force_login(worker_sihuan)
+    html = client.get("/admin/volunteers/homevisit/").content.decode()
+    assert "四环居民" in html and "西海居民" not in html
+    assert client.get(f"/admin/volunteers/homevisit/{mine.pk}/change/").status_code == 200
+    assert client.get(f"/admin/volunteers/homevisit/{theirs.pk}/change/").status_code in (302, 404)
+    assert client.get(f"/admin/volunteers/team/{other_team.pk}/change/").status_code in (302, 404)
+    response = client.post(
+        "/admin/volunteers/team/add/", {"name": "越界服务队", "slug": "yuejie", "community": places["xihai"].pk}
+    )
+    assert response.status_code == 200 and not Team.objects.filter(slug="yuejie").exists()
+
+
+def test_hours_export_masks_phone_outside_scope(places, sihuan_day, editor_shichahai):
+    from volunteers.exports import hours_rows
+    from volunteers.hours import mark_attended
+
+    mark_attended(list(Signup.objects.all()), None)
+    outsider = ef.factories.staff(ef.factories.StaffScope.Role.COMMUNITY_WORKER, "w-x", community=places["xihai"])
+    assert list(hours_rows(outsider, HoursEntry.objects.all()))[0][2] == "138****1234"
+    assert list(hours_rows(editor_shichahai, HoursEntry.objects.all()))[0][2] == "13812341234"
