@@ -24,6 +24,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("feedback/", include("feedback.urls")),
+    path("accounts/", include("volunteers.accounts")),
 ]
 
 handler400 = "civic_portal.views.error_400"

@@ -1,3 +1,14 @@
+from django.urls import path
+
+from events import views
+
 app_name = "events"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.DayListView.as_view(), name="list"),
+    path("<int:pk>/", views.DayDetailView.as_view(), name="detail"),
+    path("<int:pk>/calendar.ics", views.day_ics, name="ics"),
+    path("communities/<int:pk>.ics", views.community_ics, name="community_ics"),
+    path("offerings/<int:pk>/book/", views.book_view, name="book"),
+    path("bookings/<uuid:token>/", views.booking_view, name="booking"),
+]

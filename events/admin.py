@@ -1,0 +1,129 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from communities import scope
+from communities.admin_scope import ScopedInlineMixin, ScopedModelAdmin
+from communities.models import PartnerUnit
+from events.models import RecurringSchedule, ResidentBooking, ServiceDay, ServiceOffering, ServiceType
+from volunteers import exports
+from volunteers.models import Role, Signup, Skill, Team
+from volunteers.privacy import phone_for
+from volunteers.signup import notify_day_cancelled, promote_waiting
+
+
+@admin.register(ServiceType)
+class ServiceTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "description", "sort_order"]
+    list_editable = ["sort_order"]
+    search_fields = ["name"]
+
+
+class OfferingInline(ScopedInlineMixin, admin.TabularInline):
+    model = ServiceOffering
+    extra = 1
+    fields = ["service_type", "partner_unit", "station", "resident_places", "note", "sort_order"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is PartnerUnit:
+            kwargs["queryset"] = PartnerUnit.objects.filter(
+                community__in=scope.scoped_communities(request.user)
+            ).select_related("community")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class RoleInline(ScopedInlineMixin, admin.TabularInline):
+    model = Role
+    extra = 1
+    fields = ["title", "description", "places", "start_time", "end_time", "skill", "team", "sort_order"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Team:
+            kwargs["queryset"] = Team.objects.filter(community__in=scope.scoped_communities(request.user))
+        elif db_field.related_model is Skill:
+            kwargs["queryset"] = Skill.objects.all()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(ServiceDay)
+class ServiceDayAdmin(ScopedModelAdmin):
+    list_display = ["title", "date", "start_time", "community", "status"]
+    list_filter = ["status", "community__street", "date"]
+    date_hierarchy = "date"
+    search_fields = ["title", "place", "community__name"]
+    list_select_related = ["community"]
+    inlines = [OfferingInline, RoleInline]
+    actions = ["export_signups_csv", "export_signups_xlsx"]
+    fieldsets = [
+        (None, {"fields": ["community", "title", "date", "start_time", "end_time", "place", "description"]}),
+        (_("封面"), {"fields": ["cover", "cover_alt"]}),
+        (_("状态"), {"fields": ["status", "cancel_reason", "cutoff_hours"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        was_cancelled = change and ServiceDay.objects.filter(pk=obj.pk, status=ServiceDay.Status.CANCELLED).exists()
+        super().save_model(request, obj, form, change)
+        if obj.is_cancelled and not was_cancelled:
+            notify_day_cancelled(obj)
+            messages.info(request, _("已通知报名的志愿者：服务日取消。"))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # More places on a role: move the waiting list up at once, in order.
+        for role in Role.objects.filter(day=form.instance):
+            promoted = promote_waiting(role.pk)
+            if promoted:
+                messages.info(
+                    request,
+                    _("“%(role)s”有 %(n)s 人从候补转为正式报名，已通知。") % {"role": role.title, "n": promoted},
+                )
+
+    def _signups(self, request, queryset):
+        return Signup.objects.filter(role__day__in=queryset)
+
+    @admin.action(description=_("导出所选服务日的报名（CSV）"))
+    def export_signups_csv(self, request, queryset):
+        rows = exports.signup_rows(request.user, self._signups(request, queryset))
+        return exports.as_csv("signups", exports.SIGNUP_HEADER, rows)
+
+    @admin.action(description=_("导出所选服务日的报名（Excel）"))
+    def export_signups_xlsx(self, request, queryset):
+        rows = exports.signup_rows(request.user, self._signups(request, queryset))
+        return exports.as_xlsx("signups", exports.SIGNUP_HEADER, rows)
+
+
+@admin.register(RecurringSchedule)
+class RecurringScheduleAdmin(ScopedModelAdmin):
+    list_display = ["title", "community", "week", "weekday", "start_time", "end_time", "active"]
+    list_filter = ["active", "community__street"]
+    list_select_related = ["community"]
+    actions = ["generate_days"]
+
+    @admin.action(description=_("生成接下来几个月的服务日"))
+    def generate_days(self, request, queryset):
+        created = sum(len(schedule.generate()) for schedule in queryset.filter(active=True))
+        messages.success(request, _("新生成 %(n)s 个服务日（已有的不会重复生成）。") % {"n": created})
+
+
+@admin.register(ResidentBooking)
+class ResidentBookingAdmin(ScopedModelAdmin):
+    scope_path = "offering__day__community"
+    list_display = ["number", "name", "shown_phone", "status", "offering", "created_at"]
+    list_filter = ["status", "offering__day__community__street"]
+    search_fields = ["name", "offering__day__title"]
+    list_select_related = ["offering__day", "offering__service_type"]
+    fields = ["offering", "number", "name", "shown_phone", "status", "created_at", "cancelled_at", "promoted_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("手机号"))
+    def shown_phone(self, obj):
+        return phone_for(self._request_user, obj.phone, obj.offering.day.community_id)
+
+    def get_queryset(self, request):
+        self._request_user = request.user
+        return super().get_queryset(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,70 @@
+"""Resident bookings for services that have places: the same capacity rules as volunteers.
+
+The locking and seat allocation are not repeated here: they come from
+``volunteers.signup`` (``capacity_lock``, ``allocate``, ``fill_free_seats``).
+"""
+
+from django.db import IntegrityError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.models import ResidentBooking, ServiceOffering
+from volunteers import signup as capacity
+from volunteers.signup import SignupError as BookingError
+
+__all__ = ["BookingError", "book", "cancel_booking"]
+
+
+def book(offering_id, name, phone, submission):
+    """A place (or a waiting-list number) for a resident. ``submission`` makes a double submit harmless."""
+    earlier = ResidentBooking.objects.filter(submission=submission).first()
+    if earlier is not None:
+        return earlier
+    try:
+        with capacity.capacity_lock(ServiceOffering, offering_id) as offering:
+            offering = ServiceOffering.objects.select_related("day", "service_type").get(pk=offering.pk)
+            day = offering.day
+            if day.is_cancelled:
+                raise BookingError(_("这个服务日已取消，不能预约。"))
+            if not day.is_open:
+                raise BookingError(_("这个服务日已经开始或结束，不能再预约了。"))
+            if not offering.bookable:
+                raise BookingError(_("这项服务无需预约，当天直接到场即可。"))
+            rows = ResidentBooking.objects.filter(offering=offering)
+            if rows.filter(phone=phone).exclude(status=ResidentBooking.Status.CANCELLED).exists():
+                raise BookingError(_("这个手机号已经预约过这项服务了。"))
+            seat, number = capacity.allocate(rows, offering.resident_places)
+            return ResidentBooking.objects.create(
+                offering=offering,
+                name=name,
+                phone=phone,
+                seat=seat,
+                number=number,
+                status=ResidentBooking.Status.CONFIRMED if seat else ResidentBooking.Status.WAITLISTED,
+                submission=submission,
+            )
+    except IntegrityError:
+        earlier = ResidentBooking.objects.filter(submission=submission).first()
+        if earlier is not None:
+            return earlier
+        raise BookingError(_("提交的人太多了，请再试一次。")) from None
+
+
+def cancel_booking(token):
+    booking = ResidentBooking.objects.get(token=token)
+    with capacity.capacity_lock(ServiceOffering, booking.offering_id) as offering:
+        booking = ResidentBooking.objects.select_related("offering__day").get(pk=booking.pk)
+        if booking.status == ResidentBooking.Status.CANCELLED:
+            raise BookingError(_("这个预约已经取消了。"))
+        if not booking.offering.day.can_cancel_now():
+            raise BookingError(_("已过取消截止时间，如不能到场请直接联系社区。"))
+        booking.status = ResidentBooking.Status.CANCELLED
+        booking.seat = None
+        booking.cancelled_at = timezone.now()
+        booking.save(update_fields=["status", "seat", "cancelled_at"])
+        capacity.fill_free_seats(
+            ResidentBooking.objects.filter(offering=offering),
+            offering.resident_places,
+            ResidentBooking.Status.CONFIRMED,
+        )
+        return booking

@@ -1,0 +1,170 @@
+import calendar
+import datetime
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.generic import DetailView, ListView
+
+from communities.models import Community, Street
+from events import ics
+from events.booking import BookingError, book, cancel_booking
+from events.forms import BookingForm
+from events.models import ResidentBooking, ServiceDay, ServiceOffering
+from volunteers.models import Role, Signup
+
+
+def _month(request):
+    raw = request.GET.get("month", "")
+    try:
+        year, month = (int(part) for part in raw.split("-"))
+        return datetime.date(year, month, 1)
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+def _shift(first, months):
+    index = first.year * 12 + first.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+class DayListView(ListView):
+    template_name = "events/list.html"
+    context_object_name = "days"
+    paginate_by = 10
+
+    def get_filters(self):
+        street = self.request.GET.get("street", "")
+        community = self.request.GET.get("community", "")
+        q = Q()
+        if street:
+            q &= Q(community__street__slug=street)
+        if community.isdigit():
+            q &= Q(community_id=int(community))
+        return q, street, community
+
+    def get_queryset(self):
+        q, _street, _community = self.get_filters()
+        return ServiceDay.objects.upcoming().for_list().filter(q)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        q, street, community = self.get_filters()
+        first = _month(self.request)
+        last = _shift(first, 1) - datetime.timedelta(days=1)
+        in_month = {}
+        for day in ServiceDay.objects.visible().filter(q, date__range=(first, last)).select_related("community"):
+            in_month.setdefault(day.date, []).append(day)
+        weeks = [
+            [(d, in_month.get(d, [])) if d.month == first.month else (None, []) for d in week]
+            for week in calendar.Calendar().monthdatescalendar(first.year, first.month)
+        ]
+        context.update(
+            streets=Street.objects.prefetch_related(
+                Prefetch("communities", queryset=Community.objects.order_by("sort_order", "name"))
+            ),
+            street=street,
+            community=community,
+            month=first,
+            prev_month=_shift(first, -1),
+            next_month=_shift(first, 1),
+            weeks=weeks,
+            weekdays=[_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")],
+            today=timezone.localdate(),
+        )
+        return context
+
+
+def _day_queryset():
+    return ServiceDay.objects.visible().select_related("community__street")
+
+
+def day_context(request, day, forms=None):
+    offerings = (
+        ServiceOffering.objects.filter(day=day)
+        .select_related("service_type", "partner_unit")
+        .annotate(taken=Count("bookings", filter=Q(bookings__seat__isnull=False)))
+    )
+    roles = Role.objects.filter(day=day).with_taken().select_related("skill", "team")
+    forms = forms or {}
+    for offering in offerings:
+        offering.places_left = max((offering.resident_places or 0) - offering.taken, 0)
+        offering.form = forms.get(offering.pk) or (BookingForm(offering=offering) if offering.bookable else None)
+    mine = {}
+    volunteer = getattr(request.user, "volunteer", None) if request.user.is_authenticated else None
+    if volunteer is not None:
+        mine = {s.role_id: s for s in Signup.objects.filter(volunteer=volunteer, role__day=day)}
+    for role in roles:
+        role.mine = mine.get(role.pk)
+    return {"day": day, "offerings": offerings, "roles": roles}
+
+
+class DayDetailView(DetailView):
+    template_name = "events/detail.html"
+    context_object_name = "day"
+
+    def get_queryset(self):
+        return _day_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(day_context(self.request, self.object))
+        return context
+
+
+@require_GET
+def day_ics(request, pk):
+    day = get_object_or_404(_day_queryset(), pk=pk)
+    return ics.response(ics.day_calendar(day), f"serviceday-{day.pk}.ics")
+
+
+@require_GET
+def community_ics(request, pk):
+    community = get_object_or_404(Community, pk=pk)
+    days = ServiceDay.objects.visible().filter(
+        community=community, date__gte=timezone.localdate() - datetime.timedelta(days=90)
+    )
+    days = days.select_related("community")
+    return ics.response(
+        ics.days_calendar(_("%(community)s便民服务日") % {"community": community.name}, days),
+        f"community-{community.pk}.ics",
+    )
+
+
+@require_POST
+def book_view(request, pk):
+    offering = get_object_or_404(ServiceOffering.objects.select_related("day").filter(day__in=_day_queryset()), pk=pk)
+    form = BookingForm(request.POST, offering=offering)
+    if form.is_valid():
+        try:
+            booking = book(
+                offering.pk, form.cleaned_data["name"], form.cleaned_data["phone"], form.cleaned_data["submission"]
+            )
+        except BookingError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect(booking)
+    else:
+        messages.error(request, _("预约没有提交成功，请按提示修改后再提交。"))
+    day = _day_queryset().get(pk=offering.day_id)
+    context = day_context(request, day, forms={offering.pk: form})
+    return render(request, "events/detail.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def booking_view(request, token):
+    booking = get_object_or_404(
+        ResidentBooking.objects.select_related("offering__day__community", "offering__service_type"), token=token
+    )
+    if request.method == "POST":
+        try:
+            cancel_booking(booking.token)
+        except BookingError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("预约已取消，名额已让给排队的居民。"))
+        return redirect(booking)
+    return render(request, "events/booking.html", {"booking": booking, "day": booking.offering.day})

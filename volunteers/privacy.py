@@ -1,0 +1,21 @@
+"""Phone numbers: never on public pages; in the admin and exports in full only for staff
+whose scope covers the community concerned, masked (138****1234) for everyone else."""
+
+from communities import scope
+from volunteers.models import mask_phone
+
+
+def covered_ids(user):
+    if not hasattr(user, "_civic_covered_ids"):
+        user._civic_covered_ids = (
+            None if scope.is_district_admin(user) else set(scope.scoped_communities(user).values_list("pk", flat=True))
+        )
+    return user._civic_covered_ids
+
+
+def phone_for(user, phone, *community_ids):
+    """``phone`` in full when the user's scope covers one of ``community_ids``, masked otherwise."""
+    ids = covered_ids(user)
+    if ids is None or any(c in ids for c in community_ids if c):
+        return phone or ""
+    return mask_phone(phone)

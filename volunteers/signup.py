@@ -1,0 +1,224 @@
+"""Sign-up rules, and the one capacity mechanism volunteers and resident bookings share.
+
+Capacity is guarded twice:
+
+1. ``capacity_lock`` opens a transaction and locks the container row (the Role,
+   or the ServiceOffering for resident bookings). On PostgreSQL that is
+   ``SELECT ... FOR UPDATE``; on SQLite ``select_for_update`` is a no-op, but the
+   settings open every transaction with ``BEGIN IMMEDIATE``, which takes the
+   database's write lock at once, so two sign-ups can never interleave between
+   counting and inserting.
+2. Each row that holds a place carries a seat number 1..places, and the database
+   has a unique constraint on (container, seat): even if the lock were missing,
+   a second row for the same seat is refused by the database.
+
+Waiting lists are ordered by ``number`` (the order of arrival under the lock).
+Emails go out only after the transaction commits (``transaction.on_commit``).
+"""
+
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from volunteers.models import Role, Signup, Volunteer
+
+
+class SignupError(Exception):
+    """A refusal with a message for the person who asked."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+# --- The shared capacity mechanism ------------------------------------------
+
+
+def lock_row(model, pk):
+    return model.objects.select_for_update().get(pk=pk)
+
+
+@contextmanager
+def capacity_lock(model, pk):
+    """A transaction holding the lock on one container row; yields the fresh row."""
+    with transaction.atomic():
+        yield lock_row(model, pk)
+
+
+def allocate(rows, places):
+    """For a new row among ``rows`` (locked): (the lowest free seat or None, the next queue number)."""
+    taken = set(rows.filter(seat__isnull=False).values_list("seat", flat=True))
+    seat = next((s for s in range(1, places + 1) if s not in taken), None)
+    number = (rows.aggregate(m=Max("number"))["m"] or 0) + 1
+    return seat, number
+
+
+def fill_free_seats(rows, places, confirmed):
+    """Promote waitlisted rows, first come first served, into the free seats. Returns the promoted rows."""
+    taken = set(rows.filter(seat__isnull=False).values_list("seat", flat=True))
+    free = [s for s in range(1, places + 1) if s not in taken]
+    promoted = []
+    for row, seat in zip(rows.filter(status="waitlisted").order_by("number"), free, strict=False):
+        row.status = confirmed
+        row.seat = seat
+        row.promoted_at = timezone.now()
+        row.save(update_fields=["status", "seat", "promoted_at"])
+        promoted.append(row)
+    return promoted
+
+
+def email_after_commit(subject, body, recipient):
+    if not recipient:
+        return
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient], fail_silently=True)
+    )
+
+
+# --- Volunteer sign-ups -------------------------------------------------------
+
+
+def _check_can_sign_up(role, volunteer):
+    day = role.day
+    if day.is_cancelled:
+        raise SignupError(_("这个服务日已取消，不能报名。") + (f" {day.cancel_reason}" if day.cancel_reason else ""))
+    if not day.is_open:
+        raise SignupError(_("这个服务日已经开始或结束，不能再报名了。"))
+    if volunteer.anonymised:
+        raise SignupError(_("该志愿者账号已注销。"))
+    if role.team_id and not role.team.members.filter(pk=volunteer.pk).exists():
+        raise SignupError(_("这个岗位只限“%(team)s”队员报名。") % {"team": role.team.name})
+    if role.skill_id and not volunteer.skills.filter(pk=role.skill_id).exists():
+        raise SignupError(
+            _("这个岗位需要“%(skill)s”技能，请先在个人资料里登记该技能，或选择其他岗位。") % {"skill": role.skill.name}
+        )
+    others = (
+        Signup.objects.active()
+        .filter(volunteer=volunteer, role__day__date=day.date)
+        .exclude(role=role)
+        .select_related("role__day")
+    )
+    for other in others:
+        if role.overlaps(other.role):
+            raise SignupError(
+                _("时间冲突：您已报名同一天 %(start)s–%(end)s 的“%(title)s”（%(day)s），不能同时报这个岗位。")
+                % {
+                    "start": other.role.starts.strftime("%H:%M"),
+                    "end": other.role.ends.strftime("%H:%M"),
+                    "title": other.role.title,
+                    "day": other.role.day.title,
+                }
+            )
+
+
+def sign_up(role_id, volunteer, by=None):
+    """Confirm ``volunteer`` on the role, or put them on its waiting list. Returns the Signup."""
+    by = by or volunteer.user
+    try:
+        with capacity_lock(Role, role_id) as role:
+            role = Role.objects.select_related("day", "team", "skill").get(pk=role.pk)
+            existing = Signup.objects.filter(role=role, volunteer=volunteer).first()
+            if existing and existing.status != Signup.Status.CANCELLED:
+                raise SignupError(_("您已经报名了这个岗位（%(status)s）。") % {"status": existing.get_status_display()})
+            _check_can_sign_up(role, volunteer)
+            seat, number = allocate(Signup.objects.filter(role=role), role.places)
+            status = Signup.Status.CONFIRMED if seat else Signup.Status.WAITLISTED
+            signup = existing or Signup(role=role, volunteer=volunteer)
+            signup.status, signup.seat, signup.number = status, seat, number
+            signup.signed_up_by = by
+            signup.cancelled_at = signup.promoted_at = signup.reminded_at = None
+            signup.save()
+            return signup
+    except IntegrityError:
+        # Only reachable when two requests of the same volunteer race; the
+        # constraint has kept the data right, the person gets a plain answer.
+        raise SignupError(_("您已经报名了这个岗位。")) from None
+
+
+def sign_up_member(role_id, leader_user, member):
+    """A team leader signs up a member of their team."""
+    if not member.teams.filter(leader__user=leader_user).exists():
+        raise SignupError(_("只能为自己担任队长的服务队队员报名。"))
+    return sign_up(role_id, member, by=leader_user)
+
+
+def cancel(signup_id, volunteer):
+    """The volunteer cancels before the day's cut-off; the first waitlisted volunteer moves up."""
+    signup = Signup.objects.select_related("role").get(pk=signup_id, volunteer=volunteer)
+    with capacity_lock(Role, signup.role_id) as role:
+        signup = Signup.objects.select_related("role__day").get(pk=signup.pk)
+        role = signup.role
+        if signup.status not in (Signup.Status.CONFIRMED, Signup.Status.WAITLISTED):
+            raise SignupError(_("这条报名已经是“%(status)s”状态，不能取消。") % {"status": signup.get_status_display()})
+        if not role.day.can_cancel_now():
+            raise SignupError(
+                _("已过取消截止时间（%(cutoff)s），如不能到场请直接联系社区。")
+                % {"cutoff": timezone.localtime(role.day.cutoff_at).strftime("%m-%d %H:%M")}
+            )
+        signup.status = Signup.Status.CANCELLED
+        signup.seat = None
+        signup.cancelled_at = timezone.now()
+        signup.save(update_fields=["status", "seat", "cancelled_at", "updated_at"])
+        for promoted in fill_free_seats(Signup.objects.filter(role=role), role.places, Signup.Status.CONFIRMED):
+            notify_promoted(promoted)
+        return signup
+
+
+def promote_waiting(role_id):
+    """Fill free places from the waiting list (after staff raised the places). Returns how many moved up."""
+    with capacity_lock(Role, role_id) as role:
+        if role.day.is_cancelled:
+            return 0
+        promoted = fill_free_seats(Signup.objects.filter(role=role), role.places, Signup.Status.CONFIRMED)
+        for signup in promoted:
+            notify_promoted(signup)
+        return len(promoted)
+
+
+def notify_promoted(signup):
+    signup = Signup.objects.select_related("volunteer__user", "role__day").get(pk=signup.pk)
+    user = signup.volunteer.user
+    day = signup.role.day
+    body = _(
+        "%(name)s，您好：\n\n有志愿者取消了报名，您已从候补转为正式报名：\n%(day)s %(date)s %(start)s–%(end)s\n"
+        "岗位：%(role)s\n地点：%(place)s\n\n查看我的报名：%(url)s\n"
+    ) % {
+        "name": signup.volunteer.real_name,
+        "day": day.title,
+        "date": day.date.strftime("%Y-%m-%d"),
+        "start": signup.role.starts.strftime("%H:%M"),
+        "end": signup.role.ends.strftime("%H:%M"),
+        "role": signup.role.title,
+        "place": day.place,
+        "url": settings.SITE_URL + "/volunteers/me/",
+    }
+    email_after_commit(_("候补成功：%(role)s") % {"role": signup.role.title}, body, user.email if user else "")
+
+
+def notify_day_cancelled(day):
+    """Tell everyone who signed up (volunteers with an email) that the day is cancelled."""
+    signups = Signup.objects.active().filter(role__day=day).select_related("volunteer__user", "role")
+    for signup in signups:
+        user = signup.volunteer.user
+        body = _("%(name)s，您好：\n\n您报名的“%(day)s”（%(date)s）已取消。原因：%(reason)s\n") % {
+            "name": signup.volunteer.real_name,
+            "day": day.title,
+            "date": day.date.strftime("%Y-%m-%d"),
+            "reason": day.cancel_reason or _("未说明"),
+        }
+        email_after_commit(_("服务日取消：%(day)s") % {"day": day.title}, body, user.email if user else "")
+
+
+def volunteer_for(user):
+    """The user's volunteer profile, created on first need."""
+    volunteer = getattr(user, "volunteer", None)
+    if volunteer is None:
+        volunteer, _created = Volunteer.objects.get_or_create(
+            user=user, defaults={"real_name": user.get_full_name() or user.first_name or user.username}
+        )
+    return volunteer
