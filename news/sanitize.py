@@ -41,6 +41,7 @@ EDITOR_EXTENSIONS = {
     "Heading": {"levels": [2, 3, 4]},
     "BulletList": True,
     "OrderedList": True,
+    "ListItem": True,
     "Blockquote": True,
     "HorizontalRule": True,
     "HardBreak": True,

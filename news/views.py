@@ -52,10 +52,10 @@ def _group_photos(section):
     section.after_photos = [p for p in photos if p.role == Photo.Role.AFTER]
 
 
-def story_context(request, pk, preview=False):
+def story_context(request, pk=None, preview=False, slug=None):
     """Everything the story page shows; the admin preview and the signed preview use it too."""
     queryset = detail_queryset() if preview else detail_queryset().published()
-    story = get_object_or_404(queryset, pk=pk)
+    story = get_object_or_404(queryset, **({"pk": pk} if pk is not None else {"slug": slug}))
     sections = list(story.sections.all())
     for section in sections:
         _group_photos(section)
@@ -110,8 +110,7 @@ def story_context(request, pk, preview=False):
 
 
 def story_detail(request, slug):
-    pk = get_object_or_404(Story.objects.published().values_list("pk", flat=True), slug=slug)
-    return render(request, "news/story_detail.html", story_context(request, pk))
+    return render(request, "news/story_detail.html", story_context(request, slug=slug))
 
 
 def story_preview(request, token):

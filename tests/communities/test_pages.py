@@ -1,6 +1,6 @@
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests import factories
 
@@ -52,7 +52,8 @@ def test_query_count_does_not_grow_with_content(client, places, url):
 def test_pinned_query_counts(client, places, django_assert_num_queries):
     with django_assert_num_queries(2):
         client.get("/communities/")
-    with django_assert_num_queries(2):
+    # + 1 for the news block (no stories yet: its communities prefetch does not run)
+    with django_assert_num_queries(3):
         client.get("/communities/chunshu/")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get("/communities/chunshu/chunshuyuan/")
