@@ -5,6 +5,8 @@ schedule and withdraw. Every state change goes through ``news.workflow``. A stor
 can only be changed by someone whose scope covers ALL its communities.
 """
 
+import secrets
+
 from django import forms
 from django.contrib import admin, messages
 from django.http import Http404
@@ -88,7 +90,8 @@ class StorySectionInline(ScopedInlineMixin, admin.StackedInline):
     extra = 1
     fields = ["community", "heading", "body", "order"]
     show_change_link = True
-    verbose_name = _("社区段落（保存后点“修改”可上传照片）")
+    verbose_name = _("社区段落")
+    verbose_name_plural = _("社区段落（保存后点段落旁的“修改”上传照片）")
 
 
 class CorrectionInline(admin.TabularInline):
@@ -127,6 +130,12 @@ class StoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         # Any of the story's communities in scope makes it visible (read-only unless all are).
         return super(ScopedAdminMixin, self).get_queryset(request).visible_to(request.user)
+
+    def get_changeform_initial_data(self, request):
+        # A slug fixed when the add form is drawn: a double submit hits the unique slug, not a second story.
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("slug", f"{timezone.localdate():%Y%m%d}-{secrets.token_hex(3)}")
+        return initial
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
