@@ -9,6 +9,7 @@ import secrets
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -34,6 +35,13 @@ def covers_whole_story(user, story):
     return not story.communities.exclude(pk__in=allowed).exists() and (
         not StorySection.objects.filter(story=story).exclude(community__in=allowed).exists()
     )
+
+
+def stored_status(story):
+    """The status in the database (not what a form or a history version claims)."""
+    if story.pk is None:
+        return None
+    return Story.objects.filter(pk=story.pk).values_list("status", flat=True).first()
 
 
 class StoryAdminForm(forms.ModelForm):
@@ -74,7 +82,7 @@ class StoryAdminForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         new_status = data.get("status", self.instance.status)
-        old_status = self.initial.get("status") if self.instance.pk else None
+        old_status = stored_status(self.instance)
         try:
             workflow.check_change(self.user, old_status, new_status)
         except workflow.WorkflowError as exc:
@@ -107,7 +115,7 @@ class StoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = [
         "status",
         ("communities__street", admin.RelatedOnlyFieldListFilter),
-        "communities",
+        ("communities", admin.RelatedOnlyFieldListFilter),
         "column_issue__column",
         "is_featured",
     ]
@@ -190,8 +198,10 @@ class StoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        old_status = form.initial.get("status") if change else None
-        workflow.check_change(request.user, old_status, obj.status)  # the form did this; never trust one layer
+        try:  # the form did this already; never trust one layer
+            workflow.check_change(request.user, stored_status(obj), obj.status)
+        except workflow.WorkflowError as exc:
+            raise PermissionDenied(str(exc)) from None
         obj._change_reason = gettext("在工作台修改")
         super().save_model(request, obj, form, change)
 

@@ -194,3 +194,27 @@ def test_workflow_submit_requires_a_draft(places, worker_sihuan):
     assert story.status == Status.REVIEW
     with pytest.raises(workflow.WorkflowError):
         workflow.submit(worker_sihuan, story)
+
+
+def test_a_double_submit_of_the_add_form_creates_one_story(client, places, editor_chunshu):
+    client.force_login(editor_chunshu)
+    form = client.get("/admin/news/story/add/")
+    slug = form.context["adminform"].form.initial["slug"]
+    data = story_form(places, community_key="chunshuyuan", slug=slug)
+    assert client.post("/admin/news/story/add/", data).status_code == 302
+    second = client.post("/admin/news/story/add/", data)
+    assert second.status_code == 200  # the form again, with the message about the slug
+    assert Story.objects.count() == 1
+
+
+def test_worker_cannot_restore_a_published_version_from_history(client, places, editor_shichahai, worker_sihuan):
+    story = nf.story([places["sihuan"]], title="曾经发布", status=Status.PUBLISHED)
+    story.status = Status.DRAFT
+    story.published_at = None
+    story.save()
+    published_version = story.history.filter(status=Status.PUBLISHED).first()
+    client.force_login(worker_sihuan)
+    url = f"/admin/news/story/{story.pk}/history/{published_version.history_id}/"
+    client.post(url, story_form(places, title="曾经发布", slug=story.slug, status="published"))
+    story.refresh_from_db()
+    assert story.status == Status.DRAFT
