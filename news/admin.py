@@ -111,7 +111,7 @@ class CorrectionInline(admin.TabularInline):
 @admin.register(Story)
 class StoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = StoryAdminForm
-    list_display = ["title", "status_label", "published_at", "column_issue", "is_featured", "updated_at"]
+    list_display = ["title", "status_label", "published_at", "column_issue", "is_featured"]
     list_filter = [
         "status",
         ("communities__street", admin.RelatedOnlyFieldListFilter),

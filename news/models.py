@@ -285,6 +285,12 @@ class StorySection(models.Model):
     def get_absolute_url(self):
         return f"{self.story.get_absolute_url()}#section-{self.pk}"
 
+    def delete(self, *args, **kwargs):
+        story = self.story
+        result = super().delete(*args, **kwargs)
+        story.reindex()
+        return result
+
 
 class Photo(models.Model):
     class Role(models.TextChoices):

@@ -118,3 +118,28 @@ def test_community_worker_cannot_publish_or_see_another_streets_drafts(page, pla
     assert not Story.objects.filter(title="四环社区想直接发布").exists()
     page.goto("/admin/news/story/")
     assert page.get_by_text("椿树园的内部草稿").count() == 0
+
+
+def test_read_aloud_shows_only_where_the_browser_can_speak(page, browser, live_server, places):
+    nf.story([places["chunshuyuan"]], title="朗读测试", slug="speak", body="<p>这是一段可以朗读的正文。</p>")
+    page.add_init_script(
+        "window.__spoken = []; Object.defineProperty(window, 'speechSynthesis', { configurable: true,"
+        " value: { speaking: false, pending: false, speak(u) { window.__spoken.push(u.text); }, cancel() {} } });"
+        " window.SpeechSynthesisUtterance = function (text) { this.text = text; };"
+    )
+    page.goto("/news/speak/")
+    button = page.get_by_role("button", name="朗读")
+    assert button.is_visible()
+    assert page.get_by_role("button", name="打印").is_visible()
+    button.click()
+    assert "可以朗读的正文" in "".join(page.evaluate("window.__spoken"))
+    assert page.get_by_role("button", name="停止朗读").get_attribute("aria-pressed") == "true"
+
+    mute = browser.new_context(base_url=live_server.url, locale="zh-CN").new_page()
+    mute.add_init_script(
+        "delete window.speechSynthesis; delete Window.prototype.speechSynthesis;"
+        " delete window.SpeechSynthesisUtterance;"
+    )
+    mute.goto("/news/speak/")
+    assert mute.locator("[data-read-aloud]").is_hidden()
+    mute.context.close()

@@ -95,3 +95,11 @@ def test_search_query_count_is_fixed(client, places, django_assert_num_queries):
         nf.story([places["sihuan"]], title=f"更多社区新闻{n}")
     with django_assert_num_queries(1):
         client.get("/search/", {"q": "社区"})
+
+
+def test_deleting_a_section_updates_the_search_text(client, places):
+    story = nf.story([places["sihuan"]], title="院落", slug="yard2")
+    section = nf.section(story, places["sihuan"], body="<p>排水沟疏通。</p>")
+    assert "排水" in Story.objects.get(pk=story.pk).search_text
+    section.delete()
+    assert "排水" not in Story.objects.get(pk=story.pk).search_text
