@@ -51,7 +51,9 @@ def grow(places, n, with_photos_on=None):
 def test_story_page_has_the_portal_furniture(client, places, issue28):
     older = nf.story([places["sihuan"]], title="更早的新闻", published_at=timezone.now() - timedelta(days=5))
     newer = nf.story([places["sihuan"]], title="更新的新闻", published_at=timezone.now() - timedelta(days=1))
+    issue28.corrections.create(note="第二段中的单位名称有误，已更正。")
     html = client.get("/news/zs-28/").content.decode()
+    assert "更正" in html and "第二段中的单位名称有误" in html
     # breadcrumb 首页 > 栏目 > 正文
     assert re.search(r"首页</a>.*走社区·看新貌</a>.*正文</li>", html, re.S)
     assert "来源：北京市西城区委宣传部(区文明办)" in html

@@ -103,3 +103,63 @@ def test_plain_text_fields_are_escaped_on_the_page(client, places):
     html = client.get("/news/escaped/").content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;" in html
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PIECES = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<a href='",
+        "javascript:",
+        "'>",
+        "</a>",
+        "<script>",
+        "</script>",
+        "<img src=x ",
+        "onerror=",
+        "alert(1)",
+        '"',
+        "'",
+        ">",
+        "<",
+        "&#",
+        "106;",
+        "<svg/onload=1>",
+        "<!--",
+        "-->",
+        "社区",
+        " ",
+        "<style>",
+        "data:",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(PIECES | st.text(max_size=5), max_size=30).map("".join))
+def test_no_generated_input_gets_active_content_through(html):
+    assert_structurally_safe(clean_html(html))
+
+
+def assert_structurally_safe(html):
+    """Every element and attribute left is on the allowlist; every link is http(s)/mailto/tel or relative."""
+    from html.parser import HTMLParser
+
+    from news.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+
+    class Checker(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            assert tag in ALLOWED_TAGS, tag
+            for name, value in attrs:
+                assert name in ALLOWED_ATTRIBUTES.get(tag, set()) | {"rel"}, name
+                if name == "href":
+                    scheme = value.split(":", 1)[0].strip().lower() if ":" in value else ""
+                    assert scheme in ("", "http", "https", "mailto", "tel"), value
+
+        def handle_comment(self, data):
+            raise AssertionError("comment kept")
+
+    Checker().feed(html)
