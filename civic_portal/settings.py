@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "sorl.thumbnail",
+    "django_prose_editor",
     "simple_history",
     "communities",
     "news",
@@ -235,3 +236,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "civic_portal.views.csrf_failure"
+
+# --- News --------------------------------------------------------------------
+# How long a shared draft preview link stays valid (seconds).
+NEWS_PREVIEW_MAX_AGE = env_int("NEWS_PREVIEW_MAX_AGE", 3 * 24 * 3600, minimum=60)

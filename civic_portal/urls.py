@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from civic_portal import views
+from civic_portal.search import search_view
+from civic_portal.sitemaps import sitemap_view
 
 admin.site.site_header = _("西城社区服务平台 · 工作台")
 admin.site.site_title = _("社区服务平台工作台")
@@ -21,6 +23,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("communities/", include("communities.urls")),
     path("news/", include("news.urls")),
+    path("feeds/news/", include("news.feed_urls")),
+    path("search/", search_view, name="search"),
+    path("sitemap.xml", sitemap_view, name="sitemap"),
     path("events/", include("events.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("feedback/", include("feedback.urls")),

@@ -1,0 +1,75 @@
+"""Site search: /search/?q=... aggregates results from every app that offers one.
+
+An app takes part with ``<app>/search.py`` defining ``search(terms, limit)`` that
+returns a list of dicts: {"kind", "title", "url", "snippet", "date", "score"}.
+Results are merged by score, then date (newest first).
+"""
+
+from datetime import date, datetime, time
+from importlib import import_module
+
+from django.utils import timezone
+
+SEARCH_APPS = ["news", "events", "volunteers"]
+MAX_QUERY = 100
+LIMIT = 200
+
+
+def providers():
+    found = []
+    for app in SEARCH_APPS:
+        path = f"{app}.search"
+        try:
+            module = import_module(path)
+        except ModuleNotFoundError as exc:
+            if exc.name == path:
+                continue
+            raise
+        if callable(getattr(module, "search", None)):
+            found.append(module.search)
+    return found
+
+
+def _sortable(value):
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    if isinstance(value, date):
+        return timezone.make_aware(datetime.combine(value, time.min))
+    return datetime.min.replace(tzinfo=timezone.get_current_timezone())
+
+
+def run(terms, limit=LIMIT):
+    results = []
+    for search in providers():
+        results.extend(search(terms, limit))
+    results.sort(key=lambda r: (r.get("score") or 0, _sortable(r.get("date"))), reverse=True)
+    return results[:limit]
+
+
+def search_view(request):
+    from django.core.paginator import Paginator
+    from django.shortcuts import render
+
+    from civic_portal import textsearch
+
+    raw = request.GET.get("q", "")
+    too_long = len(raw) > MAX_QUERY
+    query = raw[:MAX_QUERY].strip()
+    terms = textsearch.query_terms(query)
+    results = run(terms) if terms else []
+    for result in results:
+        result["title_html"] = textsearch.highlight(result.get("title", ""), terms)
+        result["snippet_html"] = textsearch.highlight(result.get("snippet", ""), terms)
+    page = Paginator(results, 10).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "search.html",
+        {
+            "query": query,
+            "terms": terms,
+            "too_long": too_long,
+            "page_obj": page,
+            "results": page.object_list,
+            "total": len(results),
+        },
+    )

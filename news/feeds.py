@@ -1,0 +1,102 @@
+"""RSS 2.0 and Atom feeds of published news: all, per column, per street."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Street
+from news.models import Column, Story
+
+ITEMS = 30
+
+
+class NewsFeed(Feed):
+    title = _("西城社区服务平台 · 社区新闻")
+    description = _("西城区各社区的最新新闻和《走社区·看新貌》专栏。")
+
+    def link(self):
+        return "/news/"
+
+    def stories(self):
+        return Story.objects.published().select_related("column_issue__column").order_by("-published_at", "-pk")
+
+    def items(self):
+        return self.stories()[:ITEMS]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.lead or item.subtitle or item.title
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.source
+
+    def item_categories(self, item):
+        return [item.column_issue.column.name] if item.column_issue else []
+
+    def item_guid(self, item):
+        return settings.SITE_URL + item.get_absolute_url()
+
+    item_guid_is_permalink = True
+
+
+class NewsAtomFeed(NewsFeed):
+    feed_type = Atom1Feed
+    subtitle = NewsFeed.description
+
+
+class ColumnFeed(NewsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Column, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} - {settings.SITE_NAME}"
+
+    def description(self, obj):
+        return obj.description or obj.name
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def items(self, obj):
+        return self.stories().filter(column_issue__column=obj)[:ITEMS]
+
+
+class ColumnAtomFeed(ColumnFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+
+class StreetFeed(NewsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Street, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name}社区新闻 - {settings.SITE_NAME}"
+
+    def description(self, obj):
+        return obj.description or obj.name
+
+    def link(self, obj):
+        return f"/news/?street={obj.slug}"
+
+    def items(self, obj):
+        return self.stories().filter(pk__in=Story.objects.filter(communities__street=obj).values("pk"))[:ITEMS]
+
+
+class StreetAtomFeed(StreetFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj):
+        return self.description(obj)

@@ -1,0 +1,69 @@
+"""News as a search provider for /search/ (see civic_portal/search.py).
+
+Candidates are stories holding any query term as a whole token of their
+search_text (the same LIKE on SQLite and PostgreSQL); each is scored by where
+the terms occur (title counts most) and how many of the terms it holds.
+"""
+
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from civic_portal import textsearch
+from news.models import Story
+
+CANDIDATES = 200  # the newest matching stories that are scored
+
+
+def _snippet(text, terms, width=90):
+    text = " ".join(strip_tags(text or "").split())
+    lowered = text.lower()
+    positions = [lowered.find(t) for t in terms if lowered.find(t) >= 0]
+    start = max(0, min(positions) - 20) if positions else 0
+    piece = text[start : start + width]
+    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+
+
+def score(story, terms):
+    title = textsearch.index_text(story.title, story.subtitle)
+    lead = textsearch.index_text(story.lead)
+    total = 0
+    matched = 0
+    for term in terms:
+        token = f" {term} "
+        hit = False
+        if token in title:
+            total += 10
+            hit = True
+        if token in lead:
+            total += 4
+            hit = True
+        if token in story.search_text:
+            total += 1
+            hit = True
+        matched += hit
+    return total + 20 * matched
+
+
+def search(terms, limit=50):
+    if not terms:
+        return []
+    stories = list(
+        Story.objects.published()
+        .search(terms)
+        .only("title", "subtitle", "slug", "lead", "body", "published_at", "search_text")
+        .order_by("-published_at", "-pk")[:CANDIDATES]
+    )
+    results = []
+    for story in stories:
+        results.append(
+            {
+                "kind": _("新闻"),
+                "title": story.title,
+                "url": story.get_absolute_url(),
+                "snippet": _snippet(story.lead or story.body, terms),
+                "date": story.published_at,
+                "score": score(story, terms),
+            }
+        )
+    results.sort(key=lambda r: (r["score"], r["date"]), reverse=True)
+    return results[:limit]
