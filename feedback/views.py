@@ -63,6 +63,9 @@ def new_case(request):
         category = Category.objects.active().filter(slug=slug).first()
         if category:
             initial["category"] = category.pk
+    community = request.GET.get("community", "")
+    if community.isdigit():
+        initial["community"] = int(community)
     return render(request, "feedback/new.html", _new_context(CaseForm(initial=initial)))
 
 
