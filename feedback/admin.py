@@ -48,6 +48,31 @@ def _overdue_badge(flag):
     return format_html('<strong class="fb-admin-overdue">{}</strong>', _("超期")) if flag else "—"
 
 
+TYPED_KEY = "feedback_typed"
+
+
+def keep_typed(request, kind, pk, move):
+    """Remember what was typed into a workflow form that failed, so the next page shows it again."""
+    prefix = f"{move}-"
+    typed = {
+        key[len(prefix) :]: request.POST.getlist(key)
+        for key in request.POST
+        if key.startswith(prefix) and not key.endswith("version")
+    }
+    request.session[TYPED_KEY] = {"kind": kind, "pk": pk, "move": move, "typed": typed}
+
+
+def typed_initial(request, kind, pk, move):
+    stored = request.session.get(TYPED_KEY)
+    if not stored or (stored["kind"], stored["pk"], stored["move"]) != (kind, pk, move):
+        return {}
+    return {key: values if key == "assisting" else values[0] for key, values in stored["typed"].items() if values}
+
+
+def forget_typed(request):
+    request.session.pop(TYPED_KEY, None)
+
+
 class OverdueFilter(admin.SimpleListFilter):
     title = _lazy("是否超期")
     parameter_name = "overdue"
@@ -237,7 +262,9 @@ class CaseAdmin(admin.ModelAdmin):
         for name, (title, form_class, statuses) in CASE_MOVES.items():
             if case.status in statuses:
                 kwargs = {"case": case} if form_class is wf.DispatchForm else {}
-                forms.append((name, title, form_class(initial={"version": case.version}, prefix=name, **kwargs)))
+                initial = {**typed_initial(request, "case", case.pk, name), "version": case.version}
+                forms.append((name, title, form_class(initial=initial, prefix=name, **kwargs)))
+        forget_typed(request)
         return forms
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -280,6 +307,7 @@ class CaseAdmin(admin.ModelAdmin):
                 for f, e in form.errors.items()
             )
             messages.error(request, _("%(move)s未完成：%(errors)s") % {"move": title, "errors": errors})
+            keep_typed(request, "case", case.pk, move)
             return redirect(target)
         data = form.cleaned_data
         case.version = data["version"]
@@ -296,6 +324,7 @@ class CaseAdmin(admin.ModelAdmin):
                 case.add_note(request.user, data["note"], public=data["public"])
         except CaseError as exc:
             messages.error(request, exc.message)
+            keep_typed(request, "case", case.pk, move)
         else:
             messages.success(request, _("已%(move)s。") % {"move": title})
         return redirect(target)
@@ -465,7 +494,9 @@ class DispatchTaskAdmin(admin.ModelAdmin):
         if own:
             for name, (title, form_class, status) in TASK_MOVES.items():
                 if task.status == status:
-                    forms.append((name, title, form_class(prefix=name)))
+                    initial = typed_initial(request, "task", task.pk, name)
+                    forms.append((name, title, form_class(initial=initial or None, prefix=name)))
+        forget_typed(request)
         extra_context["workflow_forms"] = forms
         if task is not None:
             extra_context["move_base"] = reverse("admin:feedback_dispatchtask_move", args=[task.pk, "x"])[:-2]
@@ -488,6 +519,7 @@ class DispatchTaskAdmin(admin.ModelAdmin):
                 for f, e in form.errors.items()
             )
             messages.error(request, _("%(move)s未完成：%(errors)s") % {"move": title, "errors": errors})
+            keep_typed(request, "task", task.pk, move)
             return redirect(target)
         data = form.cleaned_data
         try:
@@ -499,6 +531,7 @@ class DispatchTaskAdmin(admin.ModelAdmin):
                 task.complete(request.user, data["result"], data["photos"])
         except CaseError as exc:
             messages.error(request, exc.message)
+            keep_typed(request, "task", task.pk, move)
         else:
             messages.success(request, _("已%(move)s。") % {"move": title})
         return redirect(target)

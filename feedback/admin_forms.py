@@ -65,7 +65,7 @@ class OnSiteForm(forms.Form):
     note = forms.CharField(label=_("现场情况（可选）"), required=False, max_length=500)
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"when": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
+        kwargs["initial"] = {"when": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
 
 

@@ -181,3 +181,25 @@ def test_categories_managed_by_district_admin_only(client, admin_user, worker_si
     client.logout()
     login(client, admin_user)
     assert client.get("/admin/feedback/category/add/").status_code == 200
+
+
+def test_a_failed_move_keeps_what_was_typed(client, worker_sihuan, case):
+    login(client, worker_sihuan)
+    response = client.post(
+        f"/admin/feedback/case/{case.pk}/move/decline/",
+        {"decline-version": 0, "decline-reason": "duplicate", "decline-note": ""},
+        follow=True,
+    )
+    assert "不予受理未完成" in response.content.decode()
+    response = client.post(
+        f"/admin/feedback/case/{case.pk}/move/decline/",
+        {"decline-version": 7, "decline-reason": "out_of_area", "decline-note": "这段说明不能丢"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "刚刚已被其他工作人员处理" in html
+    assert "这段说明不能丢" in html  # refused, and the text is back in the form
+    assert '<option value="out_of_area" selected>' in html
+    assert fresh(case).status == S.SUBMITTED
+    again = client.get(f"/admin/feedback/case/{case.pk}/change/").content.decode()
+    assert "这段说明不能丢" not in again  # shown once, then forgotten
