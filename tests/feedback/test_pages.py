@@ -192,3 +192,26 @@ def test_rating_refused_before_resolution_and_bad_choice(client, case):
 def test_pages_refuse_wrong_methods(client, db):
     assert client.put("/feedback/new/").status_code == 405
     assert client.get(reverse("feedback:metoo", args=["SH-2026-000001"])).status_code == 405
+
+
+def test_unknown_codes_are_rate_limited(client, db):
+    for n in range(30):
+        assert client.get(f"/feedback/track/SH-2026-{n:06d}/").status_code == 404
+    assert client.get("/feedback/track/SH-2026-999999/").status_code == 429
+
+
+@pytest.mark.parametrize("extra", [0, 8])
+def test_new_form_query_count_is_fixed(client, places, category, extra, django_assert_num_queries):
+    from tests import factories
+
+    for _ in range(extra):
+        factories.community(places["sihuan"].street)
+    with django_assert_num_queries(2):
+        assert client.get("/feedback/new/").status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_submitted_page_query_count(client, make_case, n, django_assert_num_queries):
+    cases = [make_case() for _ in range(n)]
+    with django_assert_num_queries(1):
+        assert client.get(f"/feedback/new/done/{cases[-1].code}/").status_code == 200
