@@ -143,6 +143,10 @@ class RatingForm(forms.Form):
         help_text=_("选“不满意”会重新交给社区办理（办结后 15 天内）。"),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _mark_required(self)
+
 
 class TrackLookupForm(forms.Form):
     code = forms.CharField(
@@ -151,6 +155,10 @@ class TrackLookupForm(forms.Form):
         help_text=_("提交后页面上显示的查询码，例如 SH-2026-000123。"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _mark_required(self)
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()
