@@ -98,7 +98,14 @@ class CaseForm(forms.Form):
     website = forms.CharField(
         label=_("请勿填写此项"), required=False, widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
     )
-    token = forms.UUIDField(widget=forms.HiddenInput)
+    token = forms.UUIDField(
+        label=_("表单编号"),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("表单已过期，请刷新页面后重新提交。"),
+            "invalid": _("表单已过期，请刷新页面后重新提交。"),
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -137,7 +137,7 @@ def _track_context(case, rating_form=None):
 
 @require_POST
 def rate(request, code):
-    case = get_object_or_404(Case, code=code)
+    case = get_object_or_404(Case, code=code.strip().upper())
     form = RatingForm(request.POST)
     if not form.is_valid():
         return track(request, code, rating_form=form, status=400)
@@ -160,7 +160,7 @@ def _metoo_ids(request):
 
 @require_POST
 def metoo(request, code):
-    case = get_object_or_404(Case.objects.published().open(), code=code)
+    case = get_object_or_404(Case.objects.published().open(), code=code.strip().upper())
     done = _metoo_ids(request)
     if case.pk in done:
         messages.info(request, _("您已经附议过这条诉求了。"))

@@ -215,3 +215,10 @@ def test_submitted_page_query_count(client, make_case, n, django_assert_num_quer
     cases = [make_case() for _ in range(n)]
     with django_assert_num_queries(1):
         assert client.get(f"/feedback/new/done/{cases[-1].code}/").status_code == 200
+
+
+def test_tampered_token_is_a_clear_message(client, places, category):
+    response = client.post("/feedback/new/", form_data(places, category, token="not-a-token"))
+    assert response.status_code == 400
+    assert "表单已过期" in response.content.decode()
+    assert Case.objects.count() == 0
