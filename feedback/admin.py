@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -417,6 +417,7 @@ class DispatchTaskAdmin(admin.ModelAdmin):
         "case_code",
         "case_place",
         "case_description",
+        "case_photos",
         "department",
         "is_lead",
         "round",
@@ -448,6 +449,15 @@ class DispatchTaskAdmin(admin.ModelAdmin):
     @admin.display(description=_lazy("问题描述"))
     def case_description(self, obj):
         return obj.case.public_text
+
+    @admin.display(description=_lazy("现场照片"))
+    def case_photos(self, obj):
+        photos = [(p.image.url, p.get_role_display(), p.alt_text) for p in obj.case.photos.all()]
+        if not photos:
+            return "—"
+        return format_html_join(
+            "", '<a href="{0}"><img class="fb-admin-thumb" src="{0}" alt="{1}：{2}" width="160"></a> ', photos
+        )
 
     @admin.display(description=_lazy("超期"))
     def overdue(self, obj):
