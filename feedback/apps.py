@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("吹哨报到")
+
+    def ready(self):
+        from communities import roles
+
+        crud = ("view", "add", "change", "delete")
+        roles.grant(roles.Role.STREET_EDITOR, "feedback.view_case", "feedback.change_case", "feedback.view_category")
+        roles.grant(roles.Role.STREET_EDITOR, "feedback.view_dispatchtask", "feedback.view_department")
+        roles.grant(roles.Role.STREET_EDITOR, "feedback.view_timelineentry", "feedback.view_casephoto")
+        roles.grant(roles.Role.STREET_EDITOR, "feedback.add_casephoto", "feedback.change_casephoto")
+        roles.grant(roles.Role.COMMUNITY_WORKER, "feedback.view_case", "feedback.change_case", "feedback.view_category")
+        roles.grant(roles.Role.COMMUNITY_WORKER, "feedback.view_dispatchtask", "feedback.view_department")
+        roles.grant(roles.Role.COMMUNITY_WORKER, "feedback.view_timelineentry", "feedback.view_casephoto")
+        roles.grant(roles.Role.COMMUNITY_WORKER, "feedback.add_casephoto", "feedback.change_casephoto")
+        roles.grant(roles.Role.DEPARTMENT_OFFICER, "feedback.view_dispatchtask", "feedback.change_dispatchtask")
+        roles.grant(roles.Role.DEPARTMENT_OFFICER, "feedback.view_case", "feedback.view_category")
+        roles.grant(roles.Role.DISTRICT_ADMIN, *(f"feedback.{a}_category" for a in crud))

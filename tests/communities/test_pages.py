@@ -55,6 +55,6 @@ def test_pinned_query_counts(client, places, django_assert_num_queries):
     # + 1 for the news block (no stories yet: its communities prefetch does not run)
     with django_assert_num_queries(3):
         client.get("/communities/chunshu/")
-    # 2 for the page, 1 each for the news, events and volunteers blocks.
-    with django_assert_num_queries(5):
+    # 2 for the page, 1 each for the news, events, volunteers and feedback blocks.
+    with django_assert_num_queries(6):
         client.get("/communities/chunshu/chunshuyuan/")

@@ -1,0 +1,35 @@
+"""The feedback app's settings, each with a default (override them in settings or the environment)."""
+
+from django.conf import settings
+
+
+def reopen_days():
+    """Days after 办结 during which a resident may say 不满意 and reopen the case."""
+    return getattr(settings, "FEEDBACK_REOPEN_DAYS", 15)
+
+
+def min_cases_for_rate():
+    """A rate is shown only when at least this many cases stand behind it."""
+    return getattr(settings, "FEEDBACK_MIN_CASES_FOR_RATE", 5)
+
+
+def purge_after_days():
+    """Contact data is erased this many days after a case closes (manage.py purge_contacts)."""
+    return getattr(settings, "FEEDBACK_PURGE_CONTACTS_AFTER_DAYS", 180)
+
+
+def sms_backend():
+    return getattr(settings, "FEEDBACK_SMS_BACKEND", "feedback.sms.ConsoleSMSBackend")
+
+
+def code_prefix():
+    return getattr(settings, "FEEDBACK_CODE_PREFIX", "SH")
+
+
+def submit_rate():
+    """(count, seconds): how many reports one client address may send in that time."""
+    return getattr(settings, "FEEDBACK_SUBMIT_RATE", (5, 3600))
+
+
+def metoo_rate():
+    return getattr(settings, "FEEDBACK_METOO_RATE", (20, 3600))

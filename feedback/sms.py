@@ -1,0 +1,44 @@
+"""Text messages to residents, through a backend chosen by ``FEEDBACK_SMS_BACKEND``.
+
+A gateway is a class with ``send(phone, text)``; the console backend (the
+default) writes messages to the log so development needs no gateway.
+"""
+
+import logging
+
+from django.utils.module_loading import import_string
+
+from feedback import conf
+
+logger = logging.getLogger("feedback.sms")
+
+
+class ConsoleSMSBackend:
+    def send(self, phone, text):
+        logger.info("SMS to %s: %s", phone, text)
+        print(f"[SMS to {phone}] {text}")  # noqa: T201 - the console backend's job
+        return True
+
+
+class LocmemSMSBackend:
+    """Keeps messages in ``outbox`` (for tests)."""
+
+    outbox = []
+
+    def send(self, phone, text):
+        self.outbox.append((phone, text))
+        return True
+
+
+def get_backend():
+    return import_string(conf.sms_backend())()
+
+
+def send_sms(phone, text):
+    if not phone:
+        return False
+    try:
+        return get_backend().send(phone, text)
+    except Exception:  # a gateway failure must never break the resident's request
+        logger.exception("SMS gateway failed")
+        return False

@@ -1,0 +1,104 @@
+"""From case to story: a resolved case becomes a DRAFT news story for an editor to finish.
+
+Written against the news app's contract (built on another branch):
+``news.models.Story`` (title, slug, lead, body HTML, source, status, M2M communities),
+``StorySection`` (story → "sections", community, heading, body, order) and
+``Photo`` (section → "photos", image, caption, alt_text, is_file_photo, role, order).
+"""
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.translation import gettext as _
+
+from feedback.models import Case, CaseError, _community_role
+
+SOURCE = "西城社区服务平台 · 吹哨报到"
+
+
+def story_slug(case):
+    return f"feedback-{case.code.lower()}"
+
+
+def _timeline_html(case):
+    entries = case.timeline.filter(is_public=True).select_related("task__department").order_by("created_at", "pk")
+    rows = [
+        (
+            timezone.localtime(entry.created_at).strftime("%Y-%m-%d"),
+            entry.get_action_display(),
+            entry.department_name or entry.get_role_display(),
+            entry.note,
+        )
+        for entry in entries
+    ]
+    items = format_html_join("", "<li><strong>{} {}</strong>（{}）：{}</li>", rows)
+    return format_html("<ol>{}</ol>", items)
+
+
+def case_to_story(case, user):
+    """Create (or return the already created) draft story for a resolved case."""
+    from news.models import Photo, Story, StorySection
+
+    case = Case.objects.select_related("community__street", "category").get(pk=case.pk)
+    _community_role(user, case)  # only staff of the case's community, street or district
+    if case.status not in (Case.Status.RESOLVED, Case.Status.CONFIRMED):
+        raise CaseError(_("只有已办结的诉求才能生成新闻稿。"))
+    existing = Story.objects.filter(slug=story_slug(case)).first()
+    if existing is not None:
+        return existing
+    community = case.community
+    tasks = list(case.tasks.filter(round=case.round).select_related("department").order_by("-is_lead", "pk"))
+    departments = "、".join(f"{t.department.name}（{t.role_label}）" for t in tasks)
+    title = _("%(community)s：%(place)s的%(category)s问题解决了") % {
+        "community": community.name,
+        "place": case.place,
+        "category": case.category.name,
+    }
+    lead = case.public_text[:200]
+    plans = [t.plan for t in tasks if t.plan]
+    results = [t.result for t in tasks if t.result]
+    paragraphs = [
+        _("居民反映：%(text)s") % {"text": case.public_text},
+        _("社区受理后“吹哨”，%(departments)s到现场“报到”。") % {"departments": departments} if departments else "",
+        _("处置方案：%(plans)s") % {"plans": "；".join(plans)} if plans else "",
+        _("办理结果：%(results)s") % {"results": "；".join(results)} if results else "",
+        _("居民评价：%(rating)s。") % {"rating": case.get_rating_display()} if case.rating else "",
+    ]
+    section_body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs if p)
+    body = format_html(
+        "<p>{}</p><h2>{}</h2>{}",
+        lead,
+        _("办理经过"),
+        _timeline_html(case),
+    )
+    with transaction.atomic():
+        story = Story.objects.create(
+            title=title[:200],
+            slug=story_slug(case),
+            lead=lead,
+            body=str(body),
+            source=SOURCE,
+            status=Story.Status.DRAFT,
+        )
+        story.communities.add(community)
+        section = StorySection.objects.create(
+            story=story,
+            community=community,
+            heading=f"{community.street.name} · {community.name}",
+            body=section_body,
+            order=0,
+        )
+        for order, photo in enumerate(case.photos.order_by("-role", "order", "pk")):
+            with photo.image.open("rb") as source:
+                content = ContentFile(source.read(), name=f"{case.code.lower()}-{photo.role}-{order}.jpg")
+            Photo.objects.create(
+                section=section,
+                image=content,
+                caption=photo.alt_text or photo.get_role_display(),
+                alt_text=photo.alt_text or photo.get_role_display(),
+                is_file_photo=False,
+                role=photo.role,
+                order=order,
+            )
+    return story

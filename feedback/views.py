@@ -1,0 +1,252 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from feedback import charts, conf, figures
+from feedback.forms import CaseForm, RatingForm, StreetFilterForm, TrackLookupForm
+from feedback.intake import submit_case
+from feedback.models import Case, CaseError, CasePhoto, Category, DispatchTask, TimelineEntry
+from feedback.ratelimit import allow
+
+METOO_COOKIE = "fb_metoo"
+METOO_SALT = "feedback.metoo"
+
+
+def _refused(request, title, message, status):
+    return render(request, "feedback/refused.html", {"title": title, "message": message}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def new_case(request):
+    if request.method == "POST":
+        form = CaseForm(request.POST, request.FILES)
+        if form.is_spam:
+            return _refused(
+                request,
+                _("提交未成功"),
+                _("这次提交看起来不是由人填写的，所以没有保存。如果您确实要反映问题，请回到表单重新填写。"),
+                400,
+            )
+        token = form.data.get("token")
+        existing = Case.objects.filter(submit_token=token).only("code").first() if _is_uuid(token) else None
+        if existing is not None:  # a double submit: the first request already made the case
+            return redirect("feedback:submitted", code=existing.code)
+        if form.is_valid():
+            if not allow("submit", request, conf.submit_rate()):
+                form.add_error(None, _("这个网络在短时间内提交了太多条诉求，请稍后再试，或拨打社区电话反映。"))
+                return render(request, "feedback/new.html", _new_context(form), status=429)
+            data = form.cleaned_data
+            case, _created = submit_case(
+                community=data["community"],
+                category=data["category"],
+                place=data["place"],
+                description=data["description"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                contact_email=data["contact_email"],
+                consent=data["consent"],
+                photos=data["photos"],
+                token=data["token"],
+            )
+            return redirect("feedback:submitted", code=case.code)
+        return render(request, "feedback/new.html", _new_context(form, photos_lost=bool(request.FILES)), status=400)
+    initial = {}
+    slug = request.GET.get("category")
+    if slug:
+        category = Category.objects.active().filter(slug=slug).first()
+        if category:
+            initial["category"] = category.pk
+    community = request.GET.get("community", "")
+    if community.isdigit():
+        initial["community"] = int(community)
+    return render(request, "feedback/new.html", _new_context(CaseForm(initial=initial)))
+
+
+def _is_uuid(value):
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _new_context(form, photos_lost=False):
+    return {"form": form, "photos_lost": photos_lost or (form.is_bound and bool(form.errors))}
+
+
+def submitted(request, code):
+    case = get_object_or_404(Case.objects.select_related("community__street", "category"), code=code)
+    return render(request, "feedback/submitted.html", {"case": case})
+
+
+def track_lookup(request):
+    form = TrackLookupForm(request.GET or None)
+    if form.is_valid():
+        return redirect("feedback:track", code=form.cleaned_data["code"])
+    return render(request, "feedback/track_lookup.html", {"lookup_form": form})
+
+
+def _case_for_tracking(code):
+    return (
+        Case.objects.select_related("community__street", "category")
+        .prefetch_related(
+            Prefetch(
+                "timeline",
+                queryset=TimelineEntry.objects.filter(is_public=True).select_related("task__department"),
+                to_attr="public_timeline",
+            ),
+            Prefetch("tasks", queryset=DispatchTask.objects.select_related("department")),
+            Prefetch("photos", queryset=CasePhoto.objects.order_by("role", "order", "pk")),
+        )
+        .filter(code=code.strip().upper())
+        .first()
+    )
+
+
+def track(request, code, rating_form=None, status=200):
+    case = _case_for_tracking(code)
+    if case is None:
+        if not allow("track404", request, (30, 3600)):
+            return _refused(request, _("查询太频繁"), _("查询次数过多，请稍后再试。"), 429)
+        form = TrackLookupForm(initial={"code": code})
+        return render(request, "feedback/track_lookup.html", {"lookup_form": form, "unknown_code": code}, status=404)
+    return render(request, "feedback/track.html", _track_context(case, rating_form), status=status)
+
+
+def _track_context(case, rating_form=None):
+    photos = list(case.photos.all())
+    return {
+        "case": case,
+        "timeline": case.public_timeline,
+        "tasks": case.current_tasks(),
+        "before_photos": [p for p in photos if p.role == CasePhoto.Role.BEFORE],
+        "after_photos": [p for p in photos if p.role == CasePhoto.Role.AFTER],
+        "rating_form": rating_form or (RatingForm() if case.can_be_rated else None),
+        "reopen_days": conf.reopen_days(),
+    }
+
+
+@require_POST
+def rate(request, code):
+    case = get_object_or_404(Case, code=code.strip().upper())
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return track(request, code, rating_form=form, status=400)
+    try:
+        case.rate(form.cleaned_data["rating"], form.cleaned_data["comment"])
+    except CaseError as exc:
+        form.add_error(None, exc.message)
+        return track(request, code, rating_form=form, status=409)
+    if case.status == Case.Status.REOPENED:
+        messages.info(request, _("收到您的意见，诉求已重新交给社区办理。"))
+    else:
+        messages.success(request, _("谢谢您的评价！"))
+    return redirect(case)
+
+
+def _metoo_ids(request):
+    raw = request.get_signed_cookie(METOO_COOKIE, default="", salt=METOO_SALT)
+    return {int(x) for x in raw.split(",") if x.isdigit()}
+
+
+@require_POST
+def metoo(request, code):
+    case = get_object_or_404(Case.objects.published().open(), code=code.strip().upper())
+    done = _metoo_ids(request)
+    if case.pk in done:
+        messages.info(request, _("您已经附议过这条诉求了。"))
+        return redirect("feedback:board")
+    if not allow("metoo", request, conf.metoo_rate()):
+        return _refused(request, _("操作太频繁"), _("附议次数过多，请稍后再试。"), 429)
+    Case.objects.filter(pk=case.pk).update(metoo_count=F("metoo_count") + 1)
+    messages.success(request, _("已附议。谢谢您告诉我们这件事也影响到您。"))
+    response = redirect("feedback:board")
+    done.add(case.pk)
+    response.set_signed_cookie(
+        METOO_COOKIE,
+        ",".join(str(i) for i in sorted(done)[-200:]),
+        salt=METOO_SALT,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
+
+
+def board(request):
+    filter_form = StreetFilterForm(request.GET or None)
+    street = filter_form.cleaned_data.get("street") if filter_form.is_valid() else None
+    published = Case.objects.published().with_public_relations()
+    if street:
+        published = published.filter(community__street=street)
+    solved = (
+        published.solved()
+        .prefetch_related(Prefetch("photos", queryset=CasePhoto.objects.order_by("role", "order", "pk")))
+        .order_by("-resolved_at", "-created_at")
+    )
+    page = Paginator(solved, 12).get_page(request.GET.get("page"))
+    open_cases = list(published.open().order_by("-metoo_count", "-created_at")[:10])
+    data = figures.compute(street=street)
+    return render(
+        request,
+        "feedback/board.html",
+        {
+            "filter_form": filter_form,
+            "street": street,
+            "page_obj": page,
+            "solved": page.object_list,
+            "open_cases": open_cases,
+            "metoo_done": _metoo_ids(request),
+            "figures": data,
+            "street_chart": charts.rate_bars(data["by_street"], _("各街道“三率”")),
+            "month_chart": charts.month_columns(data["by_month"], _("每月诉求数与办结数")),
+            "department_chart": charts.rate_bars(data["by_department"], _("各部门“三率”")),
+            "min_cases": conf.min_cases_for_rate(),
+        },
+    )
+
+
+@staff_member_required
+def figures_csv(request):
+    data = figures.compute()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="feedback-figures.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the Chinese correctly
+    writer = csv.writer(response)
+    writer.writerow(
+        [_("维度"), _("名称"), _("诉求数"), _("响应率"), _("解决率"), _("满意率"), _("超期任务"), _("办结中位天数")]
+    )
+    for dimension, key in (
+        (_("街道"), "by_street"),
+        (_("社区"), "by_community"),
+        (_("部门"), "by_department"),
+        (_("月份"), "by_month"),
+    ):
+        for row in data[key]:
+            writer.writerow(
+                [
+                    dimension,
+                    row.name,
+                    row.total,
+                    _pct(row.response_rate),
+                    _pct(row.resolution_rate),
+                    _pct(row.satisfaction_rate),
+                    row.overdue,
+                    "" if row.median_days is None else f"{row.median_days:.1f}",
+                ]
+            )
+    return response
+
+
+def _pct(rate):
+    return "" if rate is None else f"{rate * 100:.1f}%"

@@ -1,0 +1,99 @@
+from datetime import timedelta
+from io import StringIO
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from feedback import figures
+from feedback.models import Case
+from tests.feedback.conftest import fresh
+
+PHONE = "13812341234"
+
+
+def test_purge_contacts_dry_run_then_real(case, walk, settings):
+    settings.FEEDBACK_PURGE_CONTACTS_AFTER_DAYS = 30
+    case = walk(case, "resolved")
+    case.rate(Case.Rating.SATISFIED)
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - timedelta(days=31))
+    before = figures.compute()["overall"]
+    out = StringIO()
+    call_command("purge_contacts", "--dry-run", stdout=out)
+    assert "Would erase contact data of 1" in out.getvalue()
+    assert fresh(case).contact_phone == PHONE
+    call_command("purge_contacts", stdout=StringIO())
+    case = fresh(case)
+    assert case.contact_phone == "" and case.contact_name == "" and case.contact_email == ""
+    assert case.contacts_purged_at and case.rating == "satisfied"
+    after = figures.compute()["overall"]
+    assert (after.total, after.resolved, after.satisfied) == (before.total, before.resolved, before.satisfied)
+    out = StringIO()
+    call_command("purge_contacts", stdout=out)
+    assert "0 case(s)" in out.getvalue()
+
+
+def test_purge_keeps_recent_and_open_cases(case, make_case, settings):
+    settings.FEEDBACK_PURGE_CONTACTS_AFTER_DAYS = 30
+    call_command("purge_contacts", stdout=StringIO())
+    assert fresh(case).contact_phone == PHONE
+
+
+def test_no_public_page_shows_names_or_phones(client, walk, make_case, places, worker_sihuan):
+    case = make_case(
+        contact_name="王秀兰",
+        contact_phone=PHONE,
+        consent=True,
+        description="院子地面坏了，请打 138 1234 1234 或 010-66001234 找我。",
+    )
+    case = walk(case, "resolved")
+    Case.objects.filter(pk=case.pk).update(is_published=True)
+    open_case = make_case(contact_name="李建国", contact_phone="13900001111", consent=True)
+    open_case.accept(worker_sihuan)
+    Case.objects.filter(pk=open_case.pk).update(is_published=True)
+    sihuan = places["sihuan"]
+    pages = [
+        "/",
+        "/feedback/",
+        f"/feedback/track/{case.code}/",
+        f"/feedback/track/{open_case.code}/",
+        f"/feedback/new/done/{case.code}/",
+        f"/communities/{sihuan.street.slug}/{sihuan.slug}/",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        for secret in ("王秀兰", "李建国", PHONE, "13900001111", "138 1234 1234", "66001234"):
+            assert secret not in html, (url, secret)
+    assert "138****1234" in client.get(f"/feedback/track/{case.code}/").content.decode()
+
+
+def test_home_and_community_blocks(client, walk, case, places, django_assert_num_queries):
+    case = walk(case, "resolved")
+    Case.objects.filter(pk=case.pk).update(is_published=True)
+    html = client.get("/").content.decode()
+    assert "本月办理情况" in html and "我要反映问题" in html
+    sihuan = places["sihuan"]
+    html = client.get(f"/communities/{sihuan.street.slug}/{sihuan.slug}/").content.decode()
+    assert "解决了的问题" in html and case.place in html
+
+
+def _count(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_blocks_query_count_does_not_grow(client, walk, make_case, places):
+    sihuan = places["sihuan"]
+    community_url = f"/communities/{sihuan.street.slug}/{sihuan.slug}/"
+    first = walk(make_case(), "resolved")
+    Case.objects.filter(pk=first.pk).update(is_published=True)
+    small = (_count(client, "/"), _count(client, community_url))
+    for _ in range(3):
+        more = walk(make_case(), "resolved")
+        Case.objects.filter(pk=more.pk).update(is_published=True)
+    assert (_count(client, "/"), _count(client, community_url)) == small
