@@ -141,9 +141,9 @@ PAGES = [
     ("/news/columns/zou-shequ/", 4),
     ("/news/columns/zou-shequ/28/", 5),
     ("/news/tags/bianmin/", 4),
-    ("/", 5),
+    ("/", 9),  # + the events, volunteers and feedback home blocks
     ("/communities/chunshu/", 4),
-    ("/communities/chunshu/chunshuyuan/", 4),
+    ("/communities/chunshu/chunshuyuan/", 7),  # + the events, volunteers and feedback blocks
 ]
 
 

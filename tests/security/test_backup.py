@@ -30,7 +30,7 @@ def empty_target(settings, tmp_path):
     del connections.settings[alias]
     if vendor != "sqlite":
         with connections["default"].cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.django_db(transaction=True)
