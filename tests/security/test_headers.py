@@ -126,3 +126,18 @@ def test_login_and_permission_changes_are_logged(client, places, caplog):
     assert "login-failed user=new-editor" in text
     assert "login user=new-editor" in text
     assert "wrong" not in text
+
+
+@pytest.mark.django_db
+def test_the_admin_editor_import_map_is_allowed_by_hash_not_by_unsafe_inline(client, admin_user):
+    import base64
+    import hashlib
+    import re
+
+    client.force_login(admin_user)
+    response = client.get("/admin/news/story/add/")
+    body = re.search(rb'<script type="importmap"[^>]*>(.*?)</script>', response.content, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
+    script_src = next(d for d in response["Content-Security-Policy"].split(";") if "script-src" in d)
+    assert f"'sha256-{digest}'" in script_src
+    assert "'unsafe-inline'" not in script_src
