@@ -20,7 +20,7 @@ TARGETS_JS = """
     'main input:not([type=hidden]):not([type=checkbox]):not([type=radio])');
   const small = [];
   for (const el of nodes) {
-    if (el.matches(inline) || el.closest('.visually-hidden, [hidden]')) continue;
+    if (el.matches(inline) || el.closest('.visually-hidden, [hidden], [aria-hidden="true"]')) continue;
     const r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
     if (r.height >= 43.5 && r.width >= 43.5) continue;

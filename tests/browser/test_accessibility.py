@@ -19,7 +19,29 @@ PUBLIC_PAGES = [
     "/communities/shichahai/sihuan/",
     "/accessibility/",
     "/no-such-page/",
+    "/news/",
+    "/news/zou-shequ-28/",
+    "/news/columns/zou-shequ/28/",
+    "/events/",
+    "/volunteers/",
+    "/volunteers/teams/lishuangjun/",
+    "/feedback/",
+    "/feedback/new/",
+    "/search/?q=社区",
+    "/accounts/login/",
+    "/accounts/register/",
 ]
+
+
+def demo_pages():
+    """Pages whose address depends on the demo rows (ids, random tracking codes)."""
+    from events.models import ServiceDay
+    from feedback.models import Case
+
+    return [
+        ServiceDay.objects.order_by("-date").first().get_absolute_url(),
+        Case.objects.filter(place__contains="28").first().get_absolute_url(),
+    ]
 
 
 @pytest.fixture
@@ -31,6 +53,7 @@ def demo(settings, transactional_db):
 
 def test_every_public_page_in_every_mode(browser, live_server, demo, screenshot):
     problems = []
+    pages = PUBLIC_PAGES + demo_pages()
     for width_name, width in a11y.WIDTHS.items():
         context = browser.new_context(
             base_url=live_server.url, viewport={"width": width, "height": 900}, locale="zh-CN"
@@ -38,7 +61,7 @@ def test_every_public_page_in_every_mode(browser, live_server, demo, screenshot)
         page = context.new_page()
         for mode in a11y.MODES:
             a11y.set_mode(context, live_server.url, mode)
-            for url in PUBLIC_PAGES:
+            for url in pages:
                 page.goto(url)
                 where = f"{url} [{mode}, {width}px]"
                 problems += [f"{where}: {p}" for p in a11y.axe_problems(page, mode)]
