@@ -188,6 +188,7 @@ def certificate(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def delete_account(request):
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
