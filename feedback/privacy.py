@@ -2,18 +2,10 @@
 
 import re
 
+from civic_portal.privacy import mask_phone  # noqa: F401 - the feedback app's callers import it from here
+
 PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
 LANDLINE_RE = re.compile(r"(?<!\d)(0\d{2,3})[\s-]?(\d{3,4})[\s-]?(\d{4})(?!\d)")
-
-
-def mask_phone(phone):
-    """138****1234: the first three and last four digits, the rest hidden."""
-    digits = re.sub(r"\D", "", phone or "")
-    if not digits:
-        return ""
-    if len(digits) <= 7:
-        return "*" * len(digits)
-    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
 
 
 def scrub(text):

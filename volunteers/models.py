@@ -24,14 +24,6 @@ def next_star(hours):
     return next((t for t in STAR_THRESHOLDS if hours < t), None)
 
 
-def mask_phone(phone):
-    """138****1234: enough to recognise, not enough to call."""
-    digits = (phone or "").strip()
-    if len(digits) < 7:
-        return "****" if digits else ""
-    return f"{digits[:3]}****{digits[-4:]}"
-
-
 class Skill(models.Model):
     name = models.CharField(_("名称"), max_length=30, unique=True, help_text=_("例如：理发、医护、法律、摄影"))
 

@@ -9,10 +9,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from civic_portal.privacy import mask_phone
 from tests.events import factories as ef
 from volunteers import signup as rules
 from volunteers.hours import complete_visit, mark_attended
-from volunteers.models import HomeVisit, HoursEntry, Signup, Volunteer, mask_phone, star_level
+from volunteers.models import HomeVisit, HoursEntry, Signup, Volunteer, star_level
 
 pytestmark = pytest.mark.django_db
 
