@@ -1,0 +1,65 @@
+"""seed_scale at a tiny scale: the counts it promises, filled search columns, and pages that answer."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from civic_portal.scale import SIZES, scaled
+from communities.models import Community, PartnerUnit, Street
+from events.models import ServiceDay
+from feedback.models import Case, DispatchTask, TimelineEntry
+from news.models import Photo, Story
+from volunteers.models import Role, Signup, Team, Volunteer
+
+SCALE = 0.002
+
+
+@pytest.fixture
+def seeded(db, settings, tmp_path):
+    call_command("seed_scale", scale=SCALE)
+
+
+def test_counts_match_the_scale(seeded):
+    assert Street.objects.count() == 2  # at least two streets and three communities each, whatever the scale
+    assert Community.objects.count() == 6
+    assert PartnerUnit.objects.count() == scaled("partner_units", SCALE)
+    assert Story.objects.count() == scaled("stories", SCALE, minimum=6) == 40
+    assert ServiceDay.objects.count() == scaled("service_days", SCALE, minimum=4)
+    assert Volunteer.objects.count() == scaled("volunteers", SCALE, minimum=10) == 40
+    assert Signup.objects.count() == scaled("signups", SCALE, minimum=10) == 120
+    assert Team.objects.count() == scaled("teams", SCALE, minimum=2)
+    assert Case.objects.count() == scaled("cases", SCALE) == 200
+    assert SIZES["cases"] == 100000
+    # Every story has sections, dispatched cases have tasks, every case has a timeline.
+    assert not Story.objects.filter(sections__isnull=True).exists()
+    assert Photo.objects.exists()
+    assert Role.objects.count() == 3 * ServiceDay.objects.count()
+    assert DispatchTask.objects.exists()
+    assert TimelineEntry.objects.values("case").distinct().count() == Case.objects.count()
+
+
+def test_search_text_is_what_a_save_would_store(seeded):
+    for story in Story.objects.order_by("pk")[:10]:
+        stored = set(story.search_text.split())
+        assert stored == set(story._search_text().split())
+    day = ServiceDay.objects.first()
+    before = day.search_text
+    day.save()
+    assert set(before.split()) == set(day.search_text.split())
+
+
+def test_seats_never_exceed_places(seeded):
+    for role in Role.objects.with_taken():
+        assert role.taken <= role.places
+
+
+def test_second_run_refuses_or_skips(seeded, capsys):
+    with pytest.raises(CommandError):
+        call_command("seed_scale", scale=SCALE)
+    call_command("seed_scale", scale=SCALE, if_empty=True)
+    assert "already there" in capsys.readouterr().out
+    assert Story.objects.count() == 40
+
+
+def test_bad_scale_is_refused(db):
+    with pytest.raises(CommandError, match="scale"):
+        call_command("seed_scale", scale=0)
