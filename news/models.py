@@ -209,6 +209,12 @@ class Story(models.Model):
         verbose_name = _("稿件")
         verbose_name_plural = _("稿件")
         permissions = [("publish_story", _("可以发布、定时发布和撤回稿件"))]
+        indexes = [
+            # Every public list: published stories, newest first (also counts them for the paginator).
+            models.Index(
+                fields=["-published_at", "-id"], condition=Q(status="published"), name="story_published_newest_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),

@@ -65,16 +65,14 @@ def story_context(request, pk=None, preview=False, slug=None):
     previous_story = next_story = None
     if story.published_at:
         previous_story = (
-            published.filter(
-                Q(published_at__lt=story.published_at) | Q(published_at=story.published_at, pk__lt=story.pk)
-            )
+            published.filter(published_at__lte=story.published_at)
+            .filter(Q(published_at__lt=story.published_at) | Q(pk__lt=story.pk))
             .order_by("-published_at", "-pk")
             .first()
         )
         next_story = (
-            published.filter(
-                Q(published_at__gt=story.published_at) | Q(published_at=story.published_at, pk__gt=story.pk)
-            )
+            published.filter(published_at__gte=story.published_at)
+            .filter(Q(published_at__gt=story.published_at) | Q(pk__gt=story.pk))
             .order_by("published_at", "pk")
             .first()
         )
