@@ -6,6 +6,7 @@ class CivicPortalConfig(AppConfig):
     verbose_name = "Civic portal"
 
     def ready(self):
-        from civic_portal import audit
+        from civic_portal import audit, pagecache
 
         audit.connect()
+        pagecache.connect()

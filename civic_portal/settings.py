@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Below CSRF, auth and messages: a hit still gets a fresh CSRF token and its cookie.
+    "civic_portal.pagecache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "civic_portal.middleware.DisplayPreferencesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -116,6 +118,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "civic-portal"}}
+# Anonymous whole-page cache (civic_portal/pagecache.py): how long a page may be kept at most
+# (a scheduled story appears within this time; every change invalidates at once). 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0)
 
 # --- Auth ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

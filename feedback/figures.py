@@ -11,6 +11,7 @@ A rate is shown only when at least ``FEEDBACK_MIN_CASES_FOR_RATE`` cases stand b
 import statistics
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from feedback import conf
@@ -156,4 +157,24 @@ def compute(street=None, since=None, now=None):
 def this_month(now=None):
     now = timezone.localtime(now or timezone.now())
     start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    return compute(since=start, now=now)
+    return cached(since=start, now=now)
+
+
+CACHE_SECONDS = 300
+
+
+def cached(street=None, since=None, now=None):
+    """compute(), kept in the cache until a feedback row changes (or 5 minutes pass, for the
+    overdue counts that move with the clock): at district scale it reads every case."""
+    from civic_portal import pagecache
+
+    if now is not None and abs((now - timezone.now()).total_seconds()) > 1:
+        return compute(street=street, since=since, now=now)
+    key = "figures:{}:{}:{}".format(
+        pagecache.app_generation("feedback"), street.pk if street else "", since.isoformat() if since else ""
+    )
+    data = cache.get(key)
+    if data is None:
+        data = compute(street=street, since=since, now=now)
+        cache.set(key, data, CACHE_SECONDS)
+    return data

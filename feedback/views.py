@@ -196,7 +196,7 @@ def board(request):
     )
     page = Paginator(solved, 12).get_page(request.GET.get("page"))
     open_cases = list(published.open().order_by("-metoo_count", "-created_at")[:10])
-    data = figures.compute(street=street)
+    data = figures.cached(street=street)
     return render(
         request,
         "feedback/board.html",

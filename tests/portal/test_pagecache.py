@@ -1,0 +1,185 @@
+"""The anonymous page cache (civic_portal/pagecache.py): hits, misses, fresh per-visitor tokens,
+invalidation, and who never gets a shared page. Runs on local memory and, when REDIS_URL is set
+(the PostgreSQL CI run), on Redis too."""
+
+import os
+import re
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from civic_portal import pagecache
+from news.models import Story
+from tests.events import factories as ef
+from tests.news import factories as nf
+
+BACKENDS = ["locmem"] + (["redis"] if os.environ.get("REDIS_URL") else [])
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SUBMISSION = re.compile(r'name="submission" value="([^"]+)"')
+
+
+@pytest.fixture(params=BACKENDS, autouse=True)
+def backend(request, settings):
+    if request.param == "redis":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": os.environ["REDIS_URL"],
+                "KEY_PREFIX": f"test-pagecache-{uuid.uuid4().hex}",
+            }
+        }
+    else:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}}
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    yield request.param
+    cache.clear()
+
+
+def get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def test_second_anonymous_visit_is_a_hit_with_the_same_page(places, client):
+    nf.story([places["sihuan"]], title="四环胡同路面修好了")
+    first = get(client, "/")
+    assert first["X-Page-Cache"] == "miss"
+    second = get(Client(), "/")
+    assert second["X-Page-Cache"] == "hit"
+    assert "四环胡同路面修好了" in second.content.decode()
+    strip = lambda r: TOKEN.sub("", r.content.decode())  # noqa: E731
+    assert strip(first) == strip(second)
+    assert second["Content-Type"].startswith("text/html")
+    assert second["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" in second
+
+
+def test_key_holds_language_and_display_preferences(places, client):
+    get(client, "/news/")
+    elder = Client()
+    elder.cookies["elder"] = "1"
+    page = get(elder, "/news/")
+    assert page["X-Page-Cache"] == "miss"
+    assert "mode-elder" in page.content.decode()
+    english = Client()
+    english.cookies["django_language"] = "en"
+    page = get(english, "/news/")
+    assert page["X-Page-Cache"] == "miss"
+    assert 'lang="en"' in page.content.decode()
+    assert get(Client(), "/news/?page=1")["X-Page-Cache"] == "miss"
+    assert get(Client(), "/news/")["X-Page-Cache"] == "hit"
+
+
+def test_cached_page_gives_each_visitor_a_working_csrf_token(places):
+    first = Client(enforce_csrf_checks=True)
+    get(first, "/news/")
+    second = Client(enforce_csrf_checks=True)
+    page = get(second, "/news/")
+    assert page["X-Page-Cache"] == "hit"
+    tokens = set(TOKEN.findall(page.content.decode()))
+    assert len(tokens) == 1
+    assert "csrftoken" in page.cookies, "a hit sets the visitor's CSRF cookie"
+    assert "\x00" not in page.content.decode()
+    token = tokens.pop()
+    # A real POST with the token from the cached page is accepted ...
+    answer = second.post("/display/", {"name": "elder", "value": "1", "next": "/news/", "csrfmiddlewaretoken": token})
+    assert answer.status_code == 302
+    assert answer.cookies["elder"].value == "1"
+    # ... and the first visitor's token is not the second visitor's: it would be refused.
+    first_token = TOKEN.search(get(first, "/news/").content.decode()).group(1)
+    third = Client(enforce_csrf_checks=True)
+    get(third, "/news/")
+    refused = third.post("/display/", {"name": "elder", "value": "1", "next": "/", "csrfmiddlewaretoken": first_token})
+    assert refused.status_code == 403
+
+
+def test_booking_forms_get_a_new_submission_number_on_every_hit(places):
+    day = ef.day(places["chunshuyuan"])
+    ef.offering(day, places=5)
+    url = day.get_absolute_url()
+    numbers = set()
+    for _ in range(3):
+        page = get(Client(), url)
+        found = SUBMISSION.findall(page.content.decode())
+        assert len(found) == 1
+        numbers.add(uuid.UUID(found[0]))
+    assert page["X-Page-Cache"] == "hit"
+    assert len(numbers) == 3
+
+
+def test_publishing_in_the_admin_shows_on_the_home_page_at_once(places, client, admin_user):
+    story = nf.story([places["sihuan"]], title="刚刚发布的新闻", status=Story.Status.REVIEW, published_at=None)
+    visitor = Client()
+    assert "刚刚发布的新闻" not in get(visitor, "/").content.decode()
+    assert get(visitor, "/")["X-Page-Cache"] == "hit"
+    client.force_login(admin_user)
+    client.post("/admin/news/story/", {"action": "publish_now", "_selected_action": [story.pk]})
+    story.refresh_from_db()
+    assert story.is_public
+    page = get(visitor, "/")
+    assert page["X-Page-Cache"] == "miss"
+    assert "刚刚发布的新闻" in page.content.decode()
+
+
+def test_a_change_saved_outside_any_request_invalidates_too(places):
+    story = nf.story([places["sihuan"]], title="旧标题")
+    get(Client(), story.get_absolute_url())
+    story.title = "新标题"
+    story.save()
+    assert "新标题" in get(Client(), story.get_absolute_url()).content.decode()
+
+
+def test_a_signup_changes_places_left_at_once(places, client):
+    day = ef.day(places["chunshuyuan"])
+    role = ef.role(day, places=3)
+    volunteer = ef.volunteer("alice")
+    url = day.get_absolute_url()
+    assert "还差 3 人" in get(Client(), url).content.decode()
+    assert get(Client(), url)["X-Page-Cache"] == "hit"
+    client.force_login(volunteer.user)
+    assert client.post(f"/volunteers/roles/{role.pk}/signup/").status_code == 302
+    page = get(Client(), url)
+    assert "还差 2 人" in page.content.decode()
+
+
+def test_logged_in_visitors_never_get_or_fill_the_cache(places, client, admin_user):
+    client.force_login(admin_user)
+    for _ in range(2):
+        response = get(client, "/")
+        assert "X-Page-Cache" not in response
+    assert get(Client(), "/")["X-Page-Cache"] == "miss"
+
+
+def test_pending_messages_and_unknown_cookies_bypass(places):
+    get(Client(), "/")
+    visitor = Client()
+    visitor.cookies["messages"] = "something"
+    assert "X-Page-Cache" not in get(visitor, "/")
+
+
+def test_pages_off_the_list_and_errors_are_not_cached(places):
+    for _ in range(2):
+        assert "X-Page-Cache" not in get(Client(), "/feedback/new/")  # one-time form token
+    for _ in range(2):
+        response = Client().get("/news/no-such-story/")
+        assert response.status_code == 404
+        assert "X-Page-Cache" not in response
+
+
+def test_display_and_language_posts_do_not_invalidate(places, client):
+    get(Client(), "/")
+    client.post("/display/", {"name": "elder", "value": "1", "next": "/"})
+    assert get(Client(), "/")["X-Page-Cache"] == "hit"
+    before = pagecache.generation_and_due()[0]
+    nf.story([places["sihuan"]])
+    assert pagecache.generation_and_due()[0] > before
+
+
+def test_zero_seconds_turns_it_off(places, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    for _ in range(2):
+        assert "X-Page-Cache" not in get(Client(), "/")
