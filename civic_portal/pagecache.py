@@ -28,9 +28,14 @@ caches until their entries expire (at most ``PAGE_CACHE_SECONDS``). Use Redis
 whenever more than one process serves the portal.
 """
 
+import collections
+import functools
 import hashlib
 import logging
 import re
+import secrets
+import threading
+import time
 import uuid
 
 from django.conf import settings
@@ -38,6 +43,7 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from civic_portal.middleware import PREF_COOKIES, DisplayPreferences
@@ -76,7 +82,6 @@ FRESH = {
     "submission": lambda request: str(uuid.uuid4()),
 }
 _FIELD = re.compile(rb'(name="(' + b"|".join(n.encode() for n in FRESH) + rb')" value=")([^"]*)(")')
-_MARKER = re.compile(rb"\x00fresh:(\w+)\x00")
 KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Vary", "X-Content-Type-Options")
 
 
@@ -89,8 +94,8 @@ def generation_and_due():
     values = cache.get_many([GENERATION_KEY, SCHEDULE_KEY])
     value = values.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY) or 1
+        cache.add(GENERATION_KEY, _first(), timeout=None)
+        value = cache.get(GENERATION_KEY) or _first()
     return value, values.get(SCHEDULE_KEY) or []
 
 
@@ -106,12 +111,13 @@ def schedule(when):
 
 def bump(app=None):
     """Every cached page is out of date from now on (and the data cached for ``app``, see app_generation)."""
+    _checked.forget()
     for key in (GENERATION_KEY, f"{GENERATION_KEY}:{app}") if app else (GENERATION_KEY,):
         try:
             try:
                 cache.incr(key)
             except ValueError:  # not there yet (first change, or evicted)
-                cache.add(key, 2, timeout=None)
+                cache.add(key, _first(), timeout=None)
         except Exception:  # a cache outage must never break a save; entries still expire
             logger.exception("page cache: could not bump %s", key)
 
@@ -122,9 +128,15 @@ def app_generation(app):
     key = f"{GENERATION_KEY}:{app}"
     value = cache.get(key)
     if value is None:
-        cache.add(key, 1, timeout=None)
-        value = cache.get(key) or 1
+        cache.add(key, _first(), timeout=None)
+        value = cache.get(key) or _first()
     return value
+
+
+def _first():
+    """A counter starts at a random number, not 1: after the cache is emptied (a Redis restart),
+    no page kept from before can carry the new generation by chance."""
+    return secrets.randbelow(2**48) + 1
 
 
 def _content_changed(sender, instance=None, **kwargs):
@@ -150,29 +162,96 @@ def _allowed_cookies():
     }
 
 
-def _key(request, gen):
+def _key(request):
+    """The page's key. The generation is not in it but in the stored value, so a hit needs one
+    round trip to the cache (generation, scheduled times and page together)."""
     display = DisplayPreferences.from_cookies(request.COOKIES)
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    return f"pagecache:{gen}:{language}:{int(display.elder)}:{int(display.high_contrast)}:{display.fontsize}:{path}"
+    return f"pagecache:{language}:{int(display.elder)}:{int(display.high_contrast)}:{display.fontsize}:{path}"
 
 
-def _marked(content):
-    return _FIELD.sub(lambda m: m.group(1) + b"\x00fresh:" + m.group(2) + b"\x00" + m.group(4), content)
+def _split(content):
+    """The page as [text, field name, text, field name, ..., text]: the per-visitor values cut out."""
+    parts = []
+    last = 0
+    for match in _FIELD.finditer(content):
+        parts += [content[last : match.end(1)], match.group(2).decode()]
+        last = match.start(4)
+    parts.append(content[last:])
+    return parts
 
 
-def _filled(request, content):
+def _filled(request, parts):
     csrf = []  # one token for the page, as {% csrf_token %} gives; a new submission number per form
-
-    def fresh(match):
-        name = match.group(1).decode()
-        if name == "csrfmiddlewaretoken":
+    out = []
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            out.append(part)
+        elif part == "csrfmiddlewaretoken":
             if not csrf:
-                csrf.append(FRESH[name](request).encode())
-            return csrf[0]
-        return FRESH[name](request).encode()
+                csrf.append(FRESH[part](request).encode())
+            out.append(csrf[0])
+        else:
+            out.append(FRESH[part](request).encode())
+    return b"".join(out)
 
-    return _MARKER.sub(fresh, content)
+
+class _LocalPages:
+    """This process's copies of recently served pages, so a hit moves only the generation over the
+    network. An entry is used only while its generation is the shared one and it is younger than
+    PAGE_CACHE_SECONDS; the oldest go first beyond ``size``."""
+
+    def __init__(self, size=256):
+        self.size = size
+        self.pages = collections.OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            stored = self.pages.get(key)
+        if stored is not None and stored[1] < timezone.now().timestamp() - timeout():
+            return None
+        return stored
+
+    def put(self, key, stored):
+        with self.lock:
+            self.pages[key] = stored
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+
+
+_local = _LocalPages()
+
+
+class _LastCheck:
+    """The generation this process read last, trusted for PAGE_CACHE_RECHECK_SECONDS (0.2 s), so
+    a busy worker asks the shared cache a few times a second instead of on every hit. A change
+    made through this process forgets it at once."""
+
+    def __init__(self):
+        self.value = None  # (generation, due, monotonic time)
+
+    def recent(self):
+        value = self.value
+        window = getattr(settings, "PAGE_CACHE_RECHECK_SECONDS", 0.2)
+        if value is None or window <= 0 or time.monotonic() - value[2] > window:
+            return None
+        return value
+
+    def remember(self, gen, due):
+        self.value = (gen, due, time.monotonic())
+
+    def forget(self):
+        self.value = None
+
+
+_checked = _LastCheck()
 
 
 class PageCacheMiddleware:
@@ -184,29 +263,46 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
             response = self.get_response(request)
-            if response.status_code < 400 and _url_name(request) not in NO_BUMP:
+            if response.status_code < 400 and _url_name(request.path_info) not in NO_BUMP:
                 bump()  # again, now that the view's transaction has committed
             return response
         if not self._may_use(request):
             return self.get_response(request)
+        key = _key(request)
+        local = _local.get(key)
+        recent = _checked.recent()
         try:
-            gen, due = generation_and_due()
-            key = _key(request, gen)
-            stored = cache.get(key)
+            if local is not None and recent is not None:
+                values = {GENERATION_KEY: recent[0], SCHEDULE_KEY: recent[1]}  # no round trip at all
+            else:
+                # One round trip: generation, scheduled times, and the page unless this process holds it.
+                values = cache.get_many([GENERATION_KEY, SCHEDULE_KEY] + ([] if local else [key]))
+            gen = values.get(GENERATION_KEY)
+            if gen is None:
+                gen, _due = generation_and_due()
         except Exception:
             logger.exception("page cache unavailable")
             return self.get_response(request)
+        due = values.get(SCHEDULE_KEY) or []
+        if recent is None or local is None:
+            _checked.remember(gen, due)
+        stored = local if local is not None and local[0] == gen else values.get(key)
+        if stored is None and local is not None:
+            stored = cache.get(key)  # this process's copy is old: another process may have a newer one
         now = timezone.now().timestamp()
-        if stored is not None and not any(stored[2] < t <= now for t in due):
-            content, headers, _made = stored
-            response = HttpResponse(_filled(request, content), headers=headers)
+        if stored is not None and stored[0] == gen and not any(stored[1] < t <= now for t in due):
+            _gen, _made, parts, headers = stored
+            _local.put(key, stored)
+            response = HttpResponse(_filled(request, parts), headers=headers)
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
         if request.method == "GET" and self._may_store(request, response):
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+            stored = (gen, now, _split(response.content), headers)
+            _local.put(key, stored)
             try:
-                cache.set(key, (_marked(response.content), headers, now), timeout())
+                cache.set(key, stored, timeout())
             except Exception:
                 logger.exception("page cache: could not store %s", request.path)
             response["X-Page-Cache"] = "miss"
@@ -217,7 +313,7 @@ class PageCacheMiddleware:
             return False
         if set(request.COOKIES) - _allowed_cookies():
             return False  # a session (login, form state), pending messages, 附议 ...: render for this visitor
-        return _url_name(request) in CACHEABLE
+        return _url_name(request.path_info) in CACHEABLE
 
     def _may_store(self, request, response):
         if response.status_code != 200 or response.streaming or response.cookies:
@@ -237,13 +333,10 @@ class PageCacheMiddleware:
         return not (user is not None and user.is_authenticated)
 
 
-def _url_name(request):
-    match = getattr(request, "resolver_match", None)
-    if match is None:
-        from django.urls import Resolver404, resolve
-
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-    return match.view_name
+@functools.lru_cache(maxsize=4096)
+def _url_name(path):
+    """namespace:name of the view a path goes to (remembered: the URLconf does not change)."""
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return None

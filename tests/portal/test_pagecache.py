@@ -33,6 +33,7 @@ def backend(request, settings):
     else:
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}}
     settings.PAGE_CACHE_SECONDS = 60
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0  # every request asks the shared cache (see the last tests)
     cache.clear()
     yield request.param
     cache.clear()
@@ -183,3 +184,38 @@ def test_zero_seconds_turns_it_off(places, settings):
     settings.PAGE_CACHE_SECONDS = 0
     for _ in range(2):
         assert "X-Page-Cache" not in get(Client(), "/")
+
+
+def test_a_bump_by_another_process_retires_this_processs_copy(places):
+    get(Client(), "/news/")
+    assert get(Client(), "/news/")["X-Page-Cache"] == "hit"
+    cache.incr(pagecache.GENERATION_KEY)  # what another worker's save does
+    assert get(Client(), "/news/")["X-Page-Cache"] == "miss"
+    assert get(Client(), "/news/")["X-Page-Cache"] == "hit"
+
+
+def test_a_busy_process_rechecks_the_shared_generation_a_few_times_a_second(places, settings, monkeypatch):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0.2
+    clock = [1000.0]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: clock[0])
+    get(Client(), "/news/")
+    asked = []
+
+    class Spy:
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+        def get_many(self, keys):
+            asked.append(keys)
+            return cache.get_many(keys)
+
+    monkeypatch.setattr(pagecache, "cache", Spy())
+    assert get(Client(), "/news/")["X-Page-Cache"] == "hit"
+    assert asked == [], "within the window a hit needs no round trip"
+    cache.incr(pagecache.GENERATION_KEY)  # another process's change ...
+    assert get(Client(), "/news/")["X-Page-Cache"] == "hit"  # ... is seen within the window,
+    clock[0] += 0.3
+    assert get(Client(), "/news/")["X-Page-Cache"] == "miss"  # not later
+    assert asked
+    nf.story([places["sihuan"]], title="本进程刚保存的新闻")  # a change through this process: at once
+    assert "本进程刚保存的新闻" in get(Client(), "/news/").content.decode()
