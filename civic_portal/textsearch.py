@@ -6,6 +6,7 @@ segmented the same way and every term must appear. Two-character words such as
 社区 or 理发 are ordinary tokens, so they match.
 """
 
+import functools
 import logging
 import re
 import threading
@@ -67,18 +68,34 @@ def add_words(words):
     for word in words:
         if word:
             jieba.add_word(word, freq=20000)
+    _segment_short.cache_clear()  # the dictionary changed: so may the tokens
 
 
 def segment(text):
     """Distinct lower-case tokens of ``text``, punctuation dropped, in order."""
     if not text:
         return []
+    text = str(text)
+    # Short texts (titles, leads, queries) come back again and again when the search scores the
+    # same newest stories for every visitor: remember them.
+    return list(_segment_short(text) if len(text) <= SHORT else _segment(text))
+
+
+SHORT = 300
+
+
+def _segment(text):
     seen = {}
-    for token in _jieba().cut_for_search(str(text)):
+    for token in _jieba().cut_for_search(text):
         token = token.strip().lower()
         if token and not _PUNCT.match(token):
             seen.setdefault(token, None)
-    return list(seen)
+    return tuple(seen)
+
+
+@functools.lru_cache(maxsize=20000)
+def _segment_short(text):
+    return _segment(text)
 
 
 def index_text(*parts):

@@ -102,3 +102,24 @@ def test_bench_pages_answer_with_pinned_query_counts(seeded, client, settings, d
         with django_assert_num_queries(PINNED[name]):
             response = client.get(path)
         assert response.status_code == 200, name
+
+
+def test_story_page_weighs_at_most_100_kb_compressed(seeded, client):
+    """HTML + CSS + JS of the heaviest kind of story page, gzipped as WhiteNoise serves them (photos excluded)."""
+    import gzip
+    import re
+
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    html = client.get(bench_pages()["story page"]()).content
+    assets = re.findall(rb'<link rel="stylesheet" href="([^"]+)"|<script src="([^"]+)"', html)
+    files = [(css or js).decode() for css, js in assets]
+    assert any(f.endswith(".css") for f in files) and any(f.endswith(".js") for f in files)
+    total = len(gzip.compress(html, 9))
+    for url in files:
+        path = finders.find(url.removeprefix(settings.STATIC_URL))
+        assert path, url
+        with open(path, "rb") as handle:
+            total += len(gzip.compress(handle.read(), 9))
+    assert total <= 100 * 1024, f"{total / 1024:.1f} KB"

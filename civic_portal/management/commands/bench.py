@@ -10,10 +10,12 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -68,9 +70,34 @@ def _ms(value, unit):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run_wrk(url, connections, seconds, threads=2):
+# Two-character queries for the uncached search line: each request asks one of them with a
+# never-repeated extra parameter, so no answer comes from the page cache.
+SEARCH_TERMS = ["社区", "养老", "服务", "志愿", "老人", "胡同", "居民", "环境", "垃圾", "停车", "义诊", "理发"]
+SEARCH_SCRIPT = """
+local paths = {%s}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[math.random(#paths)] .. "&nocache=" .. n .. "-" .. math.random(1000000000))
+end
+"""
+
+
+def search_script():
+    paths = ", ".join(f'"/search/?q={quote(term)}"' for term in SEARCH_TERMS)
+    handle = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115 - removed by the caller
+    handle.write(SEARCH_SCRIPT % paths)
+    handle.close()
+    return handle.name
+
+
+def run_wrk(url, connections, seconds, threads=2, script=None):
+    threads = min(threads, connections)
+    extra = ["-s", script] if script else []
     result = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", "Accept-Encoding: gzip", url],
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", "Accept-Encoding: gzip"]
+        + extra
+        + [url],
         capture_output=True,
         text=True,
         check=True,
@@ -102,6 +129,11 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "bench" / "results.md"))
         parser.add_argument("--allow-sqlite", action="store_true", help="for trying the script only")
+        parser.add_argument(
+            "--no-page-cache",
+            action="store_true",
+            help="serve with PAGE_CACHE_SECONDS=0: what each page costs when it is rendered for every visitor",
+        )
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql" and not options["allow_sqlite"]:
@@ -131,10 +163,17 @@ class Command(BaseCommand):
                 run_wrk(url, options["connections"], options["warmup"])
                 stats = run_wrk(url, options["connections"], options["seconds"])
                 rows.append((name, path, stats))
-                self.stdout.write(
-                    f"  {name:<22} {stats['rps']:>8.0f} req/s  p50 {stats['p50']:>6.1f} ms  "
-                    f"p99 {stats['p99']:>6.1f} ms  errors {stats['errors']}"
-                )
+                self._line(name, stats)
+            # Search as each visitor's own query costs it: never cached, one visitor at a time.
+            script = search_script()
+            try:
+                url = base + "/search/?q=x"
+                run_wrk(url, 1, options["warmup"], script=script)
+                stats = run_wrk(url, 1, options["seconds"], script=script)
+            finally:
+                os.unlink(script)
+            rows.append(("search, uncached", "/search/?q=<12 two-character words>&nocache=<n>, 1 connection", stats))
+            self._line("search, uncached", stats)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
@@ -142,6 +181,12 @@ class Command(BaseCommand):
         Path(options["output"]).parent.mkdir(parents=True, exist_ok=True)
         Path(options["output"]).write_text(report)
         self.stdout.write("\n" + report)
+
+    def _line(self, name, stats):
+        self.stdout.write(
+            f"  {name:<22} {stats['rps']:>8.0f} req/s  p50 {stats['p50']:>6.1f} ms  "
+            f"p99 {stats['p99']:>6.1f} ms  errors {stats['errors']}"
+        )
 
     def _start_gunicorn(self, options):
         env = {
@@ -153,6 +198,8 @@ class Command(BaseCommand):
             "DJANGO_HSTS_SECONDS": "0",
             "LOG_LEVEL": "WARNING",
         }
+        if options["no_page_cache"]:
+            env["PAGE_CACHE_SECONDS"] = "0"
         # Hashed, compressed static files as production serves them.
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -189,17 +236,20 @@ class Command(BaseCommand):
             "# Benchmark results",
             "",
             f"Run {datetime.now():%Y-%m-%d %H:%M} on {platform.node()} ({os.cpu_count()} cores, "
-            f"{platform.python_implementation()} {platform.python_version()}, {connection.vendor}); "
+            f"{platform.python_implementation()} {platform.python_version()}, {connection.vendor}, "
+            f"cache {'Redis' if os.environ.get('REDIS_URL') else 'local memory'}); "
             f"gunicorn {options['workers']} workers, DEBUG off; wrk {options['connections']} connections, "
-            f"{options['seconds']} s per page after {options['warmup']} s warm-up.",
+            f"{options['seconds']} s per page after {options['warmup']} s warm-up; "
+            + ("page cache **off** (every request rendered)." if options["no_page_cache"] else "page cache on."),
             "",
             "| page | path | req/s | p50 ms | p99 ms | errors | ratio to floor |",
             "|---|---|---:|---:|---:|---:|---:|",
         ]
         for name, path, stats in rows:
-            ratio = stats["rps"] / floor["rps"] if floor["rps"] else 0
+            # The uncached search runs at one connection: its ratio to the floor would mean nothing.
+            ratio = f"{stats['rps'] / floor['rps']:.2f}" if floor["rps"] and name in PAGES else "—"
             lines.append(
                 f"| {name} | `{path}` | {stats['rps']:.0f} | {stats['p50']:.1f} | {stats['p99']:.1f} | "
-                f"{stats['errors']} | {ratio:.2f} |"
+                f"{stats['errors']} | {ratio} |"
             )
         return "\n".join(lines) + "\n"
