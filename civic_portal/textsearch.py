@@ -63,6 +63,11 @@ def _jieba():
     return jieba
 
 
+def warm_up():
+    """Load jieba's dictionary now (about a second), so a server's first search does not wait for it."""
+    _jieba().initialize()
+
+
 def add_words(words):
     jieba = _jieba()
     for word in words:
