@@ -42,5 +42,6 @@ class Command(BaseCommand):
                 import_module(part).seed(ctx)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")  # statistics and the visibility map (index-only scans)
+                # Statistics and the visibility map (index-only scans); VACUUM cannot run in a transaction.
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Done in {time.monotonic() - started:.1f} s."))
