@@ -13,12 +13,13 @@ those values are replaced by markers; a hit fills them in afresh for the visitor
 new UUID per form), and the CSRF middleware sets the cookie as for any page.
 
 Invalidation: any save or delete of a model of the content apps, and the end of
-any successful POST (after its transaction committed, so no page rendered from the
-old rows survives it; this also covers admin actions and ``QuerySet.update``), bump
-the generation, so the next request renders afresh: a story published in the admin is
-on the home page at once, a sign-up changes "places left" at once. Entries also
-expire after ``PAGE_CACHE_SECONDS`` (60). A saved row with a future ``published_at``
-(a scheduled story) records that time in the cache; a page stored before it is not
+any successful POST (a redirect, or any answer below 400 to a logged-in user: after
+its transaction committed, so no page rendered from the old rows survives it; this
+also covers admin actions and ``QuerySet.update``), bump the generation, so the
+next request renders afresh: a story published in the admin is on the home page at
+once, a sign-up changes "places left" at once. Entries also expire after
+``PAGE_CACHE_SECONDS`` (60). A saved row with a future ``published_at`` (a
+scheduled story) records that time in the cache; a page stored before it is not
 served after it, so the story appears at its time without a job.
 
 With Redis (``REDIS_URL``) the generation is shared by every worker and app server.
@@ -263,7 +264,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
             response = self.get_response(request)
-            if response.status_code < 400 and _url_name(request.path_info) not in NO_BUMP:
+            if self._changed_something(request, response) and _url_name(request.path_info) not in NO_BUMP:
                 bump()  # again, now that the view's transaction has committed
             return response
         if not self._may_use(request):
@@ -307,6 +308,16 @@ class PageCacheMiddleware:
                 logger.exception("page cache: could not store %s", request.path)
             response["X-Page-Cache"] = "miss"
         return response
+
+    @staticmethod
+    def _changed_something(request, response):
+        """A successful POST redirects (post/redirect/get); a form with mistakes answers 200 and
+        changed nothing. Staff answers count whatever they are, so nobody waits for the TTL; an
+        anonymous visitor posting mistakes cannot empty everyone's cache."""
+        if 300 <= response.status_code < 400:
+            return True
+        user = getattr(request, "user", None)
+        return response.status_code < 400 and user is not None and user.is_authenticated
 
     def _may_use(self, request):
         if timeout() <= 0 or request.method != "GET":
