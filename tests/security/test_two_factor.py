@@ -124,6 +124,8 @@ def test_a_session_without_the_code_does_not_reach_the_admin(client, editor_chun
     client.force_login(editor_chunshu)
     answer = client.get("/admin/")
     assert answer.status_code == 302 and answer["Location"].startswith("/admin/login/")
+    page = client.get(answer["Location"]).content.decode()
+    assert "请再登录一次，并填写验证器应用里显示的6位验证码" in page
 
 
 @pytest.mark.django_db
