@@ -67,6 +67,8 @@ class Report:
     recovery_seconds: float | None
     acknowledged: int
     missing: list
+    stored_total: int = 0  # the soak's reports in the database
+    unanswered: int = 0  # reports still waiting for an answer when the load stopped
     bad_examples: list = field(default_factory=list)
     target_recovery: float = 5.0
 
@@ -91,6 +93,9 @@ class Report:
             problems.append("no report was acknowledged")
         if self.missing:
             problems.append(f"{len(self.missing)} acknowledged reports are missing from the database")
+        extra = self.stored_total - self.acknowledged - self.unanswered
+        if extra > 0:
+            problems.append(f"{extra} reports were stored twice (a retried POST made a second case)")
         return problems
 
     def lines(self):
@@ -105,6 +110,8 @@ class Report:
             row("after", self.after),
             f"time to recover after the database returned: {recovery} (target ≤ {self.target_recovery:.0f} s)",
             f"reports acknowledged: {self.acknowledged}, missing from the database: {len(self.missing)}",
+            f"reports in the database: {self.stored_total} (acknowledged, plus at most {self.unanswered} "
+            "unanswered when the load stopped: more would be duplicates)",
         ]
         out += [f"  missing: {code}" for code in self.missing[:10]]
         out += [f"  not friendly: {example}" for example in self.bad_examples[:5]]
@@ -136,7 +143,7 @@ def missing_acknowledged(acknowledged, stored):
     return [code for code in acknowledged if code not in stored]
 
 
-def summarise(results, outage_start, db_back, acknowledged, stored, target_recovery=5.0):
+def summarise(results, outage_start, db_back, acknowledged, stored, target_recovery=5.0, stored_total=0, unanswered=0):
     before = [r for r in results if r.at < outage_start]
     during = [r for r in results if outage_start <= r.at < db_back]
     after = [r for r in results if r.at >= db_back]
@@ -148,6 +155,8 @@ def summarise(results, outage_start, db_back, acknowledged, stored, target_recov
         recovery_seconds=recovery_seconds(results, db_back),
         acknowledged=len(acknowledged),
         missing=missing_acknowledged(acknowledged, stored),
+        stored_total=stored_total,
+        unanswered=unanswered,
         bad_examples=[f"{r.kind} {r.status} {r.detail}" for r in results if r.outcome == BAD],
         target_recovery=target_recovery,
     )
@@ -213,13 +222,16 @@ class ThrowawayPostgres:
         self._run(self.bin / "pg_ctl", "-D", self.data, "-m", mode, "-w", "stop")
 
     def stored_codes(self, codes):
+        """The given codes the database holds, and how many of the soak's reports it holds in all."""
         import psycopg2
 
         db = psycopg2.connect(host="127.0.0.1", port=self.port, user="postgres", dbname=self.database)
         try:
             with db.cursor() as cursor:
                 cursor.execute("SELECT code FROM feedback_case WHERE code = ANY(%s)", (list(codes),))
-                return [row[0] for row in cursor.fetchall()]
+                found = [row[0] for row in cursor.fetchall()]
+                cursor.execute("SELECT count(*) FROM feedback_case WHERE place LIKE %s", (PLACE_PREFIX + "%",))
+                return found, cursor.fetchone()[0]
         finally:
             db.close()
 
@@ -231,6 +243,7 @@ class ThrowawayPostgres:
 
 # --- Residents ---------------------------------------------------------------
 
+PLACE_PREFIX = "压力测试 "
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _TOKEN = re.compile(r'name="token" value="([0-9a-f-]{36})"')
 _SELECT = re.compile(r'<select name="(community|category)"[^>]*>(.*?)</select>', re.S)
@@ -300,7 +313,7 @@ class Resident(threading.Thread):
             "csrfmiddlewaretoken": csrf.group(1),
             "community": community.group(1),
             "category": category.group(1),
-            "place": f"压力测试 {self.number} 号楼",
+            "place": f"{PLACE_PREFIX}{self.number} 号楼",
             "description": f"压力测试：第 {self.number} 位居民的第 {self.sent} 次反映，路灯不亮。",
             "token": self.pending_token,
         }
@@ -360,3 +373,8 @@ class Load:
         self.stop_event.set()
         for thread in self.threads:
             thread.join(timeout=60)
+
+    @property
+    def unanswered(self):
+        """Reports sent at least once and never acknowledged (the server may have stored them)."""
+        return sum(1 for thread in self.threads if thread.pending_token is not None)

@@ -39,7 +39,9 @@ def test_missing_acknowledged_lists_what_the_database_lacks():
 
 def test_summary_passes_a_clean_run_and_names_every_missed_target():
     clean = [Result(1.0, "report", OK), Result(4.0, "page", OUTAGE), Result(6.5, "page", OK)]
-    report = summarise(clean, outage_start=3.0, db_back=6.0, acknowledged=["SH-1"], stored=["SH-1"])
+    report = summarise(
+        clean, outage_start=3.0, db_back=6.0, acknowledged=["SH-1"], stored=["SH-1"], stored_total=2, unanswered=1
+    )
     assert report.failures == []
     assert report.served == 2
     assert report.during[OUTAGE] == 1
@@ -50,11 +52,14 @@ def test_summary_passes_a_clean_run_and_names_every_missed_target():
         Result(4.0, "page", BAD, 500, "GET / Server Error"),
         Result(12.0, "page", OK),  # 6 s after the return
     ]
-    report = summarise(broken, outage_start=3.0, db_back=6.0, acknowledged=["SH-1", "SH-2"], stored=["SH-1"])
+    report = summarise(
+        broken, outage_start=3.0, db_back=6.0, acknowledged=["SH-1", "SH-2"], stored=["SH-1"], stored_total=4
+    )
     failures = " | ".join(report.failures)
     assert "1 errors before the outage" in failures
     assert "1 answers were not the friendly 503 page" in failures
     assert "the outage was not seen" in failures
     assert "recovery took 6.0 s" in failures
     assert "1 acknowledged reports are missing" in failures
+    assert "2 reports were stored twice" in failures
     assert any("SH-2" in line for line in report.lines())

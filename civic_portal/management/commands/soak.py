@@ -82,10 +82,16 @@ class Command(BaseCommand):
         self.say(f"{db_back:5.1f} s  PostgreSQL accepts connections")
         time.sleep(max(seconds - db_back, seconds / 3))
         load.stop()
-        # Reports still being retried when the load stopped were never acknowledged: not counted.
-        stored = database.stored_codes(load.acknowledged)
+        stored, stored_total = database.stored_codes(load.acknowledged)
         return summarise(
-            load.results, outage_start, db_back, load.acknowledged, stored, target_recovery=options["target_recovery"]
+            load.results,
+            outage_start,
+            db_back,
+            load.acknowledged,
+            stored,
+            target_recovery=options["target_recovery"],
+            stored_total=stored_total,
+            unanswered=load.unanswered,
         )
 
     def _manage(self, arguments, env):
