@@ -31,7 +31,7 @@ if not DEBUG:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the site's host names when DJANGO_DEBUG=False.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "civic_portal.apps.PortalAdminConfig",  # django.contrib.admin with optional two-factor login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "civic_portal",
     "csp",
     "axes",
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "civic_portal.middleware.DisplayPreferencesMiddleware",
@@ -137,6 +140,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "civic_portal.views.locked_out"
 AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0 if DEBUG else 1, minimum=0)
 AXES_VERBOSE = False
+# Optional two-factor login for staff (civic_portal/twofactor.py): the name authenticator apps show.
+OTP_TOTP_ISSUER = "西城社区服务平台"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
