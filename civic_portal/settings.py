@@ -243,6 +243,11 @@ LOGGING = {
 }
 CSRF_FAILURE_VIEW = "civic_portal.views.csrf_failure"
 
+# --- Retention ---------------------------------------------------------------
+# Days residents' contact data is kept after a case closes, a service day passes or a home visit ends
+# (`manage.py purge_contacts`, daily from cron).
+FEEDBACK_PURGE_CONTACTS_AFTER_DAYS = env_int("PURGE_CONTACTS_AFTER_DAYS", 180, minimum=1)
+
 # --- News --------------------------------------------------------------------
 # How long a shared draft preview link stays valid (seconds).
 NEWS_PREVIEW_MAX_AGE = env_int("NEWS_PREVIEW_MAX_AGE", 3 * 24 * 3600, minimum=60)
