@@ -61,11 +61,12 @@ def _mark_required(form):
 
 class CaseForm(forms.Form):
     community = forms.TypedChoiceField(label=_("所在社区"), coerce=int, help_text=_("按街道分组，选问题所在的社区。"))
-    category = forms.ModelChoiceField(
-        label=_("问题类别"), queryset=Category.objects.active(), empty_label=_("请选择问题类别")
-    )
+    # In the order of the page, so the error summary at the top reads in the same order.
     place = forms.CharField(
         label=_("具体地点"), max_length=100, help_text=_("例如：四环胡同28号院；写到门牌号或明显的参照物。")
+    )
+    category = forms.ModelChoiceField(
+        label=_("问题类别"), queryset=Category.objects.active(), empty_label=_("请选择问题类别")
     )
     description = forms.CharField(
         label=_("问题描述"),
