@@ -65,7 +65,12 @@ def test_read_aloud_speaks_title_and_body_and_pauses_and_stops_by_keyboard(brows
     page.keyboard.press("Enter")
     spoken = " ".join(u["text"] for u in speech(page)["spoken"])
     assert spoken.startswith("椿树园社区便民服务日再相聚。")
-    body = ("十多家辖区单位来到健身广场。", "义诊、理发、法律咨询都排起了队。", "健身广场上的服务台", "卫生服务站为居民量血压。")
+    body = (
+        "十多家辖区单位来到健身广场。",
+        "义诊、理发、法律咨询都排起了队。",
+        "健身广场上的服务台",
+        "卫生服务站为居民量血压。",
+    )
     assert [text for text in body if text not in spoken] == []
     assert "跳到正文" not in spoken and "上一篇" not in spoken  # the page around the story is not read
     assert {u["lang"] for u in speech(page)["spoken"]} == {"zh-CN"}
