@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from civic_portal.forms import mark_required
 from civic_portal.images import check_image
 from communities.models import Community, Street
 from feedback.intake import MAX_PHOTOS
@@ -51,12 +52,6 @@ def community_choices():
     for community in Community.objects.select_related("street").order_by("street__sort_order", "sort_order", "name"):
         groups.setdefault(community.street.name, []).append((community.pk, community.name))
     return [("", _("请选择所在社区")), *groups.items()]
-
-
-def _mark_required(form):
-    for field in form.fields.values():
-        if field.required and field.label and not str(field.label).endswith("）"):
-            field.label = _("%(label)s（必填）") % {"label": field.label}
 
 
 class CaseForm(forms.Form):
@@ -113,7 +108,7 @@ class CaseForm(forms.Form):
         self.fields["community"].choices = community_choices()
         if not self.is_bound and "token" not in self.initial:
             self.initial["token"] = uuid.uuid4()
-        _mark_required(self)
+        mark_required(self)
 
     def clean_community(self):
         community = Community.objects.select_related("street").filter(pk=self.cleaned_data["community"]).first()
@@ -153,7 +148,7 @@ class RatingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _mark_required(self)
+        mark_required(self)
 
 
 class TrackLookupForm(forms.Form):
@@ -166,7 +161,7 @@ class TrackLookupForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _mark_required(self)
+        mark_required(self)
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()

@@ -47,11 +47,14 @@ LAYOUT_JS = """
     const r = el.getBoundingClientRect();
     if (!r.width || !r.height) continue;
     const text = (el.innerText || el.alt || '').trim().replace(/\\s+/g, ' ').slice(0, 30);
-    const name = `<${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : ''}> “${text}”`;
-    if ((r.right > vw + 1 || r.left < -1) && !scrollable(el)) problems.push(`${name} sticks out of the window (${Math.round(r.left)}–${Math.round(r.right)} of ${vw}px)`);
+    const cls = typeof el.className === 'string' && el.className ? '.' + el.className.split(' ')[0] : '';
+    const name = `<${el.tagName.toLowerCase()}${cls}> “${text}”`;
+    if ((r.right > vw + 1 || r.left < -1) && !scrollable(el))
+      problems.push(`${name} sticks out of the window (${Math.round(r.left)}–${Math.round(r.right)} of ${vw}px)`);
     if ((s.overflowX === 'hidden' || s.overflowX === 'clip' || s.overflowY === 'hidden') && text
         && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1))
-      problems.push(`${name} clips its content (${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight})`);
+      problems.push(`${name} clips its content: ${el.scrollWidth}x${el.scrollHeight} `
+                    + `in ${el.clientWidth}x${el.clientHeight}`);
   }
   return {
     overflow: document.documentElement.scrollWidth - vw,
