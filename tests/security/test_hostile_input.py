@@ -14,9 +14,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -76,6 +79,18 @@ def test_query_parameters(client, world, path, names, data):
     reset()
     response = get(client, path, data.draw(params(names + PAGE)))
     assert_sound(response)
+
+
+MY_PAGES = ["/volunteers/me/", "/volunteers/me/calendar.ics", "/volunteers/me/certificate/", "/volunteers/me/profile/"]
+
+
+@pytest.mark.parametrize("path", [*MY_PAGES, "/volunteers/me/delete/"])
+@fuzz
+@given(data=st.data())
+def test_query_parameters_logged_in(client, world, path, data):
+    reset()
+    client.force_login(world["leader"].user)  # a team leader's page shows the most
+    assert_sound(get(client, path, data.draw(params(PAGE))))
 
 
 # Paths with a slug, a code, a token or an id in them: any segment at all must give a page or a clear 404.
@@ -381,6 +396,26 @@ def test_password_reset(client, world, data):
     response = post(client, "/accounts/password-reset/", data.draw(mangled({"email": "volunteer-wang@example.org"})))
     assert_sound(response)
     assert len(mail.outbox) <= 1
+
+
+@fuzz
+@given(data=st.data())
+def test_password_reset_confirm(client, world, data):
+    reset()
+    client.logout()
+    user = world["volunteer"].user
+    link = f"/accounts/reset/{urlsafe_base64_encode(force_bytes(user.pk))}/{default_token_generator.make_token(user)}/"
+    form = client.get(link)  # the token moves into the session; the form lives at .../set-password/
+    assert form.status_code == 302
+    valid = {"new_password1": "Another-pass-2026!", "new_password2": "Another-pass-2026!"}
+    password = User.objects.get(pk=user.pk).password
+    response = post(client, form["Location"], data.draw(mangled(valid)))
+    changed = User.objects.get(pk=user.pk).password != password
+    assert_sound(response, password, User.objects.get(pk=user.pk).password)
+    if response.status_code == 200:
+        assert not changed  # the form shown again is a refusal too
+    if changed:
+        User.objects.filter(pk=user.pk).update(password=password)
 
 
 @fuzz
