@@ -93,7 +93,7 @@ def track_lookup(request):
     form = TrackLookupForm(request.GET or None)
     if form.is_valid():
         return redirect("feedback:track", code=form.cleaned_data["code"])
-    return render(request, "feedback/track_lookup.html", {"lookup_form": form})
+    return render(request, "feedback/track_lookup.html", {"lookup_form": form}, status=400 if form.errors else 200)
 
 
 def _case_for_tracking(code):

@@ -186,6 +186,13 @@ def test_track_lookup(client, world, data):
     assert_sound(get(client, "/feedback/track/", pairs))
 
 
+@pytest.mark.parametrize("code", ["/", "SH-2026/1", "SH 2026", "SH-2026-1?x"])
+def test_a_tracking_code_that_cannot_be_one_is_refused_by_the_form(client, world, code):
+    response = client.get("/feedback/track/", {"code": code})
+    assert response.status_code == 400
+    assert "查询码只含字母、数字和短横线" in response.content.decode()
+
+
 def case_state(case):
     fresh = Case.objects.get(pk=case.pk)
     return (fresh.status, fresh.rating, fresh.rating_comment, fresh.round, TimelineEntry.objects.count())
