@@ -12,6 +12,7 @@ from feedback.intake import MAX_PHOTOS
 from feedback.models import Case, Category
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+CODE_RE = re.compile(r"[\w-]+")  # any FEEDBACK_CODE_PREFIX, never a "/"
 
 
 class MultipleImageInput(forms.ClearableFileInput):
@@ -164,7 +165,10 @@ class TrackLookupForm(forms.Form):
         mark_required(self)
 
     def clean_code(self):
-        return self.cleaned_data["code"].strip().upper()
+        code = self.cleaned_data["code"].strip().upper()
+        if not CODE_RE.fullmatch(code):  # it becomes part of a URL
+            raise ValidationError(_("查询码只含字母、数字和短横线，例如 SH-2026-000123。"))
+        return code
 
 
 class StreetFilterForm(forms.Form):
