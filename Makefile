@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format check migrations-check messages compilemessages demo clean bench
+.PHONY: help install run serve test lint format check migrations-check messages compilemessages demo clean bench soak
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ bench: install compilemessages ## Benchmark every public page against the floor 
 	$(PY) manage.py migrate --noinput
 	@if $(PY) manage.py help seed_scale >/dev/null 2>&1; then $(PY) manage.py seed_scale --if-empty --scale $${SCALE:-1}; fi
 	$(PY) manage.py bench
+
+soak: install compilemessages ## Load on gunicorn while its own throwaway PostgreSQL crashes and returns (SOAK_SECONDS, default 60)
+	$(PY) manage.py soak
 
 clean: ## Remove the virtualenv and local data (var/)
 	rm -rf $(VENV) var

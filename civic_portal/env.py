@@ -92,4 +92,6 @@ def env_database(name, default_sqlite_path):
             raise ImproperlyConfigured(f"{name}={raw!r} names no database.")
         config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
         config["CONN_HEALTH_CHECKS"] = True
+        # A database host that does not answer fails the request (503) instead of holding a worker.
+        config.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
     return config

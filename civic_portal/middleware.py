@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -74,6 +75,22 @@ class SiteLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL in the path or the query string gets the 400 page. PostgreSQL cannot compare
+    text holding one (the query would fail with a 500), and no person types it. Posted
+    fields need no guard here: every form CharField refuses NULs with its own message."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in part for item in request.GET.lists() for part in (item[0], *item[1])
+        ):
+            raise BadRequest("NUL character in the path or query string")
+        return self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:

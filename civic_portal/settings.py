@@ -31,7 +31,7 @@ if not DEBUG:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the site's host names when DJANGO_DEBUG=False.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "civic_portal.apps.PortalAdminConfig",  # django.contrib.admin with optional two-factor login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "civic_portal",
     "csp",
     "axes",
@@ -66,7 +68,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "civic_portal.middleware.RefuseNulMiddleware",
     # Below CSRF, auth and messages: a hit still gets a fresh CSRF token and its cookie.
     "civic_portal.pagecache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -145,6 +149,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "civic_portal.views.locked_out"
 AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0 if DEBUG else 1, minimum=0)
 AXES_VERBOSE = False
+# Optional two-factor login for staff (civic_portal/twofactor.py): the name authenticator apps show.
+OTP_TOTP_ISSUER = "西城社区服务平台"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -245,6 +251,11 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "civic_portal.views.csrf_failure"
+
+# --- Retention ---------------------------------------------------------------
+# Days residents' contact data is kept after a case closes, a service day passes or a home visit ends
+# (`manage.py purge_contacts`, daily from cron).
+FEEDBACK_PURGE_CONTACTS_AFTER_DAYS = env_int("PURGE_CONTACTS_AFTER_DAYS", 180, minimum=1)
 
 # --- News --------------------------------------------------------------------
 # How long a shared draft preview link stays valid (seconds).

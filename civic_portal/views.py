@@ -6,6 +6,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -42,7 +43,9 @@ def safe_next(request, fallback="/"):
     ):
         return fallback
     parts = urlsplit(target)
-    return parts.path + (f"?{parts.query}" if parts.query else "") or fallback
+    if not parts.path.startswith("/"):  # "news" or "' OR 1" would be read as a view name by redirect()
+        return fallback
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 @require_POST
@@ -51,7 +54,7 @@ def set_display(request):
     name = request.POST.get("name", "")
     value = request.POST.get("value", "")
     if name not in PREF_COOKIES or value not in PREF_COOKIES[name]:
-        return HttpResponseBadRequest("未知的显示设置。")
+        return HttpResponseBadRequest(_("未知的显示设置。"), content_type="text/plain; charset=utf-8")
     response = redirect(safe_next(request))
     response.set_cookie(name, value, max_age=PREF_MAX_AGE, samesite="Lax", secure=request.is_secure(), httponly=True)
     return response

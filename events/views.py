@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
+from civic_portal.params import id_or_none
 from communities.models import Community, Street
 from events import ics
 from events.booking import BookingError, book, cancel_booking
@@ -20,7 +21,9 @@ from volunteers.models import Role, Signup
 def _month(request):
     raw = request.GET.get("month", "")
     try:
-        year, month = (int(part) for part in raw.split("-"))
+        year, month = (int(part) for part in raw[:7].split("-"))
+        if not 1900 <= year <= 2999:  # the calendar also shows the month before and after
+            raise ValueError
         return datetime.date(year, month, 1)
     except ValueError:
         return timezone.localdate().replace(day=1)
@@ -42,8 +45,8 @@ class DayListView(ListView):
         q = Q()
         if street:
             q &= Q(community__street__slug=street)
-        if community.isdigit():
-            q &= Q(community_id=int(community))
+        if id_or_none(community) is not None:
+            q &= Q(community_id=id_or_none(community))
         return q, street, community
 
     def get_queryset(self):

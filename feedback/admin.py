@@ -73,6 +73,52 @@ def forget_typed(request):
     request.session.pop(TYPED_KEY, None)
 
 
+class WorkflowMovesMixin:
+    """One POST endpoint per workflow move on a scoped object: look it up, check, validate, apply, redirect.
+
+    Subclasses set `moves` (name -> (title, form class, statuses)) and `typed_kind`, and implement
+    `apply_move`; `move_form` may pass extra arguments to the form.
+    """
+
+    moves = {}
+    typed_kind = ""
+
+    def move_form(self, request, obj, move, form_class):
+        return form_class(request.POST, request.FILES, prefix=move)
+
+    def apply_move(self, request, obj, move, data):
+        raise NotImplementedError
+
+    def move_view(self, request, object_id, move):
+        if request.method != "POST":
+            return require_POST(lambda r: None)(request)
+        obj = self.get_object(request, str(object_id))
+        if obj is None or move not in self.moves:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        title, form_class, _statuses = self.moves[move]
+        form = self.move_form(request, obj, move, form_class)
+        opts = self.model._meta
+        target = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        if not form.is_valid():
+            errors = "；".join(
+                f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip()
+                for f, e in form.errors.items()
+            )
+            messages.error(request, _("%(move)s未完成：%(errors)s") % {"move": title, "errors": errors})
+            keep_typed(request, self.typed_kind, obj.pk, move)
+            return redirect(target)
+        try:
+            self.apply_move(request, obj, move, form.cleaned_data)
+        except CaseError as exc:
+            messages.error(request, exc.message)
+            keep_typed(request, self.typed_kind, obj.pk, move)
+        else:
+            messages.success(request, _("已%(move)s。") % {"move": title})
+        return redirect(target)
+
+
 class OverdueFilter(admin.SimpleListFilter):
     title = _lazy("是否超期")
     parameter_name = "overdue"
@@ -170,7 +216,9 @@ CASE_MOVES = {
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(WorkflowMovesMixin, admin.ModelAdmin):
+    moves = CASE_MOVES
+    typed_kind = "case"
     change_form_template = "admin/feedback/case/change_form.html"
     list_display = ["code", "place", "community", "category", "status", "overdue", "created_at", "is_published"]
     list_filter = [OverdueFilter, "status", "category", "community__street", "is_published"]
@@ -289,45 +337,22 @@ class CaseAdmin(admin.ModelAdmin):
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def move_view(self, request, object_id, move):
-        if request.method != "POST":
-            return require_POST(lambda r: None)(request)
-        case = self.get_object(request, str(object_id))
-        if case is None or move not in CASE_MOVES:
-            raise Http404
-        if not self.has_change_permission(request, case):
-            raise PermissionDenied
-        title, form_class, _statuses = CASE_MOVES[move]
+    def move_form(self, request, case, move, form_class):
         kwargs = {"case": case} if form_class is wf.DispatchForm else {}
-        form = form_class(request.POST, prefix=move, **kwargs)
-        target = reverse("admin:feedback_case_change", args=[case.pk])
-        if not form.is_valid():
-            errors = "；".join(
-                f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip()
-                for f, e in form.errors.items()
-            )
-            messages.error(request, _("%(move)s未完成：%(errors)s") % {"move": title, "errors": errors})
-            keep_typed(request, "case", case.pk, move)
-            return redirect(target)
-        data = form.cleaned_data
+        return form_class(request.POST, prefix=move, **kwargs)
+
+    def apply_move(self, request, case, move, data):
         case.version = data["version"]
-        try:
-            if move == "accept":
-                case.accept(request.user, data["note"])
-            elif move == "decline":
-                case.decline(request.user, data["reason"], data["note"])
-            elif move == "dispatch":
-                case.dispatch(request.user, data["lead"], list(data["assisting"]), data["note"])
-            elif move == "resolve":
-                case.resolve(request.user, data["note"])
-            elif move == "note":
-                case.add_note(request.user, data["note"], public=data["public"])
-        except CaseError as exc:
-            messages.error(request, exc.message)
-            keep_typed(request, "case", case.pk, move)
-        else:
-            messages.success(request, _("已%(move)s。") % {"move": title})
-        return redirect(target)
+        if move == "accept":
+            case.accept(request.user, data["note"])
+        elif move == "decline":
+            case.decline(request.user, data["reason"], data["note"])
+        elif move == "dispatch":
+            case.dispatch(request.user, data["lead"], list(data["assisting"]), data["note"])
+        elif move == "resolve":
+            case.resolve(request.user, data["note"])
+        elif move == "note":
+            case.add_note(request.user, data["note"], public=data["public"])
 
     def story_view(self, request, object_id):
         if request.method != "POST":
@@ -398,7 +423,9 @@ TASK_MOVES = {
 
 
 @admin.register(DispatchTask)
-class DispatchTaskAdmin(admin.ModelAdmin):
+class DispatchTaskAdmin(WorkflowMovesMixin, admin.ModelAdmin):
+    moves = TASK_MOVES
+    typed_kind = "task"
     change_form_template = "admin/feedback/dispatchtask/change_form.html"
     list_display = [
         "case_code",
@@ -512,39 +539,13 @@ class DispatchTaskAdmin(admin.ModelAdmin):
             extra_context["move_base"] = reverse("admin:feedback_dispatchtask_move", args=[task.pk, "x"])[:-2]
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def move_view(self, request, object_id, move):
-        if request.method != "POST":
-            return require_POST(lambda r: None)(request)
-        task = self.get_object(request, str(object_id))
-        if task is None or move not in TASK_MOVES:
-            raise Http404
-        if not self.has_change_permission(request, task):
-            raise PermissionDenied
-        title, form_class, _status = TASK_MOVES[move]
-        form = form_class(request.POST, request.FILES, prefix=move)
-        target = reverse("admin:feedback_dispatchtask_change", args=[task.pk])
-        if not form.is_valid():
-            errors = "；".join(
-                f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip()
-                for f, e in form.errors.items()
-            )
-            messages.error(request, _("%(move)s未完成：%(errors)s") % {"move": title, "errors": errors})
-            keep_typed(request, "task", task.pk, move)
-            return redirect(target)
-        data = form.cleaned_data
-        try:
-            if move == "onsite":
-                task.report_on_site(request.user, data["people"], data["when"], data["note"])
-            elif move == "plan":
-                task.record_plan(request.user, data["plan"])
-            elif move == "complete":
-                task.complete(request.user, data["result"], data["photos"])
-        except CaseError as exc:
-            messages.error(request, exc.message)
-            keep_typed(request, "task", task.pk, move)
-        else:
-            messages.success(request, _("已%(move)s。") % {"move": title})
-        return redirect(target)
+    def apply_move(self, request, task, move, data):
+        if move == "onsite":
+            task.report_on_site(request.user, data["people"], data["when"], data["note"])
+        elif move == "plan":
+            task.record_plan(request.user, data["plan"])
+        elif move == "complete":
+            task.complete(request.user, data["result"], data["photos"])
 
 
 @admin.register(Department)

@@ -5,12 +5,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from civic_portal.forms import mark_required
 from civic_portal.images import check_image
 from communities.models import Community, Street
 from feedback.intake import MAX_PHOTOS
 from feedback.models import Case, Category
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+CODE_RE = re.compile(r"[\w-]+")  # any FEEDBACK_CODE_PREFIX, never a "/"
 
 
 class MultipleImageInput(forms.ClearableFileInput):
@@ -53,19 +55,14 @@ def community_choices():
     return [("", _("请选择所在社区")), *groups.items()]
 
 
-def _mark_required(form):
-    for field in form.fields.values():
-        if field.required and field.label and not str(field.label).endswith("）"):
-            field.label = _("%(label)s（必填）") % {"label": field.label}
-
-
 class CaseForm(forms.Form):
     community = forms.TypedChoiceField(label=_("所在社区"), coerce=int, help_text=_("按街道分组，选问题所在的社区。"))
-    category = forms.ModelChoiceField(
-        label=_("问题类别"), queryset=Category.objects.active(), empty_label=_("请选择问题类别")
-    )
+    # In the order of the page, so the error summary at the top reads in the same order.
     place = forms.CharField(
         label=_("具体地点"), max_length=100, help_text=_("例如：四环胡同28号院；写到门牌号或明显的参照物。")
+    )
+    category = forms.ModelChoiceField(
+        label=_("问题类别"), queryset=Category.objects.active(), empty_label=_("请选择问题类别")
     )
     description = forms.CharField(
         label=_("问题描述"),
@@ -112,7 +109,7 @@ class CaseForm(forms.Form):
         self.fields["community"].choices = community_choices()
         if not self.is_bound and "token" not in self.initial:
             self.initial["token"] = uuid.uuid4()
-        _mark_required(self)
+        mark_required(self)
 
     def clean_community(self):
         community = Community.objects.select_related("street").filter(pk=self.cleaned_data["community"]).first()
@@ -152,7 +149,7 @@ class RatingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _mark_required(self)
+        mark_required(self)
 
 
 class TrackLookupForm(forms.Form):
@@ -165,10 +162,13 @@ class TrackLookupForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _mark_required(self)
+        mark_required(self)
 
     def clean_code(self):
-        return self.cleaned_data["code"].strip().upper()
+        code = self.cleaned_data["code"].strip().upper()
+        if not CODE_RE.fullmatch(code):  # it becomes part of a URL
+            raise ValidationError(_("查询码只含字母、数字和短横线，例如 SH-2026-000123。"))
+        return code
 
 
 class StreetFilterForm(forms.Form):

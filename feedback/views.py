@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from civic_portal.params import id_or_none
 from feedback import charts, conf, figures
 from feedback.forms import CaseForm, RatingForm, StreetFilterForm, TrackLookupForm
 from feedback.intake import submit_case
@@ -63,9 +64,9 @@ def new_case(request):
         category = Category.objects.active().filter(slug=slug).first()
         if category:
             initial["category"] = category.pk
-    community = request.GET.get("community", "")
-    if community.isdigit():
-        initial["community"] = int(community)
+    community = id_or_none(request.GET.get("community"))
+    if community is not None:
+        initial["community"] = community
     return render(request, "feedback/new.html", _new_context(CaseForm(initial=initial)))
 
 
@@ -92,7 +93,7 @@ def track_lookup(request):
     form = TrackLookupForm(request.GET or None)
     if form.is_valid():
         return redirect("feedback:track", code=form.cleaned_data["code"])
-    return render(request, "feedback/track_lookup.html", {"lookup_form": form})
+    return render(request, "feedback/track_lookup.html", {"lookup_form": form}, status=400 if form.errors else 200)
 
 
 def _case_for_tracking(code):

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from civic_portal.params import id_or_none
 from communities.models import Community, Street
 from news import preview
 from news.models import Column, ColumnIssue, Photo, Story, StorySection, Tag
@@ -125,14 +126,10 @@ def story_preview(request, token):
     return response
 
 
-def _int_or_none(value):
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
-
-
 def story_list(request):
     stories = list_queryset()
     street = request.GET.get("street", "")[:50]
-    community = _int_or_none(request.GET.get("community", ""))
+    community = id_or_none(request.GET.get("community"))
     column = request.GET.get("column", "")[:50]
     tag = request.GET.get("tag", "")[:50]
     if street:

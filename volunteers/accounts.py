@@ -9,7 +9,7 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from volunteers.forms import RegistrationForm
+from volunteers.forms import LoginForm, NewPasswordForm, RegistrationForm, ResetRequestForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,17 +33,21 @@ def register(request):
 
 urlpatterns = [
     path("register/", register, name="register"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done")),
+        auth_views.PasswordResetView.as_view(
+            form_class=ResetRequestForm, success_url=reverse_lazy("password_reset_done")
+        ),
         name="password_reset",
     ),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete")),
+        auth_views.PasswordResetConfirmView.as_view(
+            form_class=NewPasswordForm, success_url=reverse_lazy("password_reset_complete")
+        ),
         name="password_reset_confirm",
     ),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),

@@ -1,9 +1,10 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm, UserCreationForm
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from civic_portal.forms import mark_required
 from communities.models import Community
 from events.forms import clean_phone
 from volunteers.models import Skill, Volunteer
@@ -31,6 +32,10 @@ class RegistrationForm(UserCreationForm):
         model = get_user_model()
         fields = ["username"]
         labels = {"username": _("用户名（必填）")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_required(self)
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])
@@ -106,3 +111,21 @@ class HomeVisitForm(forms.ModelForm):
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])
+
+
+class LoginForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_required(self)
+
+
+class ResetRequestForm(PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_required(self)
+
+
+class NewPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_required(self)

@@ -113,7 +113,9 @@ def test_community_worker_cannot_publish_or_see_another_streets_drafts(page, pla
         "() => { const s = document.querySelector('#id_status');"
         " const o = new Option('已发布', 'published'); s.add(o); s.value = 'published'; }"
     )
-    page.click("input[name=_save]")
+    with page.expect_navigation():  # the refusal is a new page: wait for it before looking
+        page.click("input[name=_save]")
+    page.locator(".errornote").wait_for()
     assert page.locator(".errornote").is_visible()
     assert not Story.objects.filter(title="四环社区想直接发布").exists()
     page.goto("/admin/news/story/")

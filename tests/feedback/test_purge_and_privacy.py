@@ -99,3 +99,55 @@ def test_blocks_query_count_does_not_grow(client, walk, make_case, places):
         more = walk(make_case(), "resolved")
         Case.objects.filter(pk=more.pk).update(is_published=True)
     assert (_count(client, "/"), _count(client, community_url)) == small
+
+
+def test_purge_contacts_also_erases_old_bookings_and_home_visits(places, settings):
+    import datetime
+    import uuid
+
+    from events.models import ResidentBooking
+    from tests.events import factories as ef
+    from volunteers.models import HomeVisit
+
+    settings.FEEDBACK_PURGE_CONTACTS_AFTER_DAYS = 30
+
+    def booking(days_ahead, phone):
+        offering = ef.offering(ef.day(places["chunshuyuan"], days_ahead=days_ahead), places=5)
+        return ResidentBooking.objects.create(
+            offering=offering, name="张阿姨", phone=phone, status="confirmed", number=1, seat=1, submission=uuid.uuid4()
+        )
+
+    old_booking, recent_booking = booking(-40, "13900001111"), booking(-10, "13900002222")
+    long_ago = timezone.now() - datetime.timedelta(days=40)
+
+    def visit(status, done_at=None):
+        return HomeVisit.objects.create(
+            community=places["sihuan"],
+            resident_name="李大爷",
+            phone="13700001111",
+            address="四环胡同28号院",
+            need="上门理发",
+            status=status,
+            done_at=done_at,
+        )
+
+    done_long_ago = visit(HomeVisit.Status.DONE, done_at=long_ago)
+    done_recently = visit(HomeVisit.Status.DONE, done_at=timezone.now())
+    still_open = visit(HomeVisit.Status.REQUESTED)
+    HomeVisit.objects.filter(pk=still_open.pk).update(created_at=long_ago)
+
+    out = StringIO()
+    call_command("purge_contacts", "--dry-run", stdout=out)
+    assert "Would erase 1 booking(s) and 1 home visit(s)" in out.getvalue()
+    assert ResidentBooking.objects.get(pk=old_booking.pk).phone == "13900001111"
+
+    out = StringIO()
+    call_command("purge_contacts", stdout=out)
+    assert "1 booking(s) and 1 home visit(s)" in out.getvalue()
+    old = ResidentBooking.objects.get(pk=old_booking.pk)
+    assert (old.name, old.phone, old.status, old.seat) == ("", "", "confirmed", 1)
+    assert ResidentBooking.objects.get(pk=recent_booking.pk).phone == "13900002222"
+    erased = HomeVisit.objects.get(pk=done_long_ago.pk)
+    assert (erased.resident_name, erased.phone, erased.address, erased.need) == ("", "", "", "上门理发")
+    assert HomeVisit.objects.get(pk=done_recently.pk).phone == "13700001111"
+    assert HomeVisit.objects.get(pk=still_open.pk).address == "四环胡同28号院"

@@ -56,6 +56,7 @@ def test_database_url_for_postgres_keeps_connections(monkeypatch):
     assert config["NAME"] == "portal"
     assert config["CONN_MAX_AGE"] > 0
     assert config["CONN_HEALTH_CHECKS"] is True
+    assert config["OPTIONS"]["connect_timeout"] == 5
 
 
 def test_sqlite_default_runs_wal_and_immediate(monkeypatch, tmp_path):

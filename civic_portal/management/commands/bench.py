@@ -7,11 +7,8 @@ import os
 import platform
 import re
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
-import time
 import urllib.request
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +17,8 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+
+from civic_portal import serve
 
 # name -> function returning a path on the data set, or None when the app has no such page yet.
 PAGES = {}
@@ -175,8 +174,7 @@ class Command(BaseCommand):
             rows.append(("search, uncached", "/search/?q=<12 two-character words>&nocache=<n>, 1 connection", stats))
             self._line("search, uncached", stats)
         finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+            serve.stop(server)
         report = self._report(rows, options)
         Path(options["output"]).parent.mkdir(parents=True, exist_ok=True)
         Path(options["output"]).write_text(report)
@@ -189,46 +187,11 @@ class Command(BaseCommand):
         )
 
     def _start_gunicorn(self, options):
-        env = {
-            **os.environ,
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 48),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DJANGO_SSL_REDIRECT": "false",
-            "DJANGO_HSTS_SECONDS": "0",
-            "LOG_LEVEL": "WARNING",
-        }
-        if options["no_page_cache"]:
-            env["PAGE_CACHE_SECONDS"] = "0"
-        # Hashed, compressed static files as production serves them.
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            check=True,
-        )
-        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-        command = [
-            gunicorn,
-            "civic_portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{options['port']}",
-            "--workers",
-            str(options["workers"]),
-            "--log-level",
-            "warning",
-        ]
-        server = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{options['port']}/healthz", timeout=2) as answer:  # noqa: S310
-                    if answer.status == 200:
-                        return server
-            except OSError:
-                time.sleep(0.3)
-        server.kill()
-        raise CommandError("gunicorn did not answer /healthz within 30 s.")
+        try:
+            env = serve.production_env({"PAGE_CACHE_SECONDS": "0"} if options["no_page_cache"] else None)
+            return serve.start_gunicorn(options["port"], options["workers"], env)
+        except serve.ServerError as exc:
+            raise CommandError(str(exc)) from None
 
     def _report(self, rows, options):
         floor = next(stats for name, _, stats in rows if name == "floor")

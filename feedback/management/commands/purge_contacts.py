@@ -5,14 +5,17 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from events.retention import purge_bookings
 from feedback import conf
 from feedback.models import Actor, Case, TimelineEntry
+from volunteers.retention import purge_home_visits
 
 
 class Command(BaseCommand):
     help = (
-        "Erases residents' contact data (name, phone, email) from cases closed more than "
-        "FEEDBACK_PURGE_CONTACTS_AFTER_DAYS days ago. Cases, timelines, ratings and the figures stay."
+        "Erases residents' contact data after FEEDBACK_PURGE_CONTACTS_AFTER_DAYS days: name, phone and email "
+        "of closed cases, name and phone of service-day bookings, name, phone and address of finished home "
+        "visits. Cases, timelines, ratings, bookings, hours and every figure stay."
     )
 
     def add_arguments(self, parser):
@@ -32,6 +35,10 @@ class Command(BaseCommand):
         count = due.count()
         if dry_run:
             self.stdout.write(f"Would erase contact data of {count} case(s) closed before {cutoff:%Y-%m-%d}.")
+            self.stdout.write(
+                f"Would erase {purge_bookings(cutoff, dry_run=True)} booking(s) and "
+                f"{purge_home_visits(cutoff, dry_run=True)} home visit(s) from before {cutoff:%Y-%m-%d}."
+            )
             return
         now = timezone.now()
         with transaction.atomic():
@@ -50,4 +57,9 @@ class Command(BaseCommand):
                 )
                 for pk in ids
             )
+            bookings = purge_bookings(cutoff)
+            visits = purge_home_visits(cutoff)
         self.stdout.write(self.style.SUCCESS(f"Erased contact data of {len(ids)} case(s)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Erased contact data of {bookings} booking(s) and {visits} home visit(s).")
+        )
