@@ -57,10 +57,10 @@ def search_view(request):
     query = raw[:MAX_QUERY].strip()
     terms = textsearch.query_terms(query)
     results = run(terms) if terms else []
-    for result in results:
+    page = Paginator(results, 10).get_page(request.GET.get("page"))
+    for result in page.object_list:  # only the ten shown, not every match
         result["title_html"] = textsearch.highlight(result.get("title", ""), terms)
         result["snippet_html"] = textsearch.highlight(result.get("snippet", ""), terms)
-    page = Paginator(results, 10).get_page(request.GET.get("page"))
     return render(
         request,
         "search.html",
