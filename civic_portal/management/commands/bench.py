@@ -198,7 +198,7 @@ class Command(BaseCommand):
         lines = [
             "# Benchmark results",
             "",
-            f"Run {datetime.now():%Y-%m-%d %H:%M} on {platform.node()} ({os.cpu_count()} cores, "
+            f"Run {datetime.now().astimezone():%Y-%m-%d %H:%M %z} on {platform.node()} ({os.cpu_count()} cores, "
             f"{platform.python_implementation()} {platform.python_version()}, {connection.vendor}, "
             f"cache {'Redis' if os.environ.get('REDIS_URL') else 'local memory'}); "
             f"gunicorn {options['workers']} workers, DEBUG off; wrk {options['connections']} connections, "
