@@ -52,7 +52,8 @@ DESCRIPTIONS = {
 }
 
 
-def load(stdout):
+def load_categories():
+    """The district's problem categories with their deadlines (slug -> Category); safe to repeat."""
     categories = {}
     for index, (slug, name, hours, onsite, resolve, description) in enumerate(CATEGORIES):
         categories[slug], _ = Category.objects.update_or_create(
@@ -67,6 +68,11 @@ def load(stdout):
                 "is_active": True,
             },
         )
+    return categories
+
+
+def load(stdout):
+    categories = load_categories()
     made = 0
     if not Case.objects.filter(submit_token=FLAGSHIP_TOKEN).exists():
         flagship(categories["road"])

@@ -5,8 +5,8 @@ import datetime
 from django.utils import timezone
 
 from feedback import conf
-from feedback.demo import CATEGORIES
-from feedback.models import Actor, Case, CasePhoto, Category, Department, DispatchTask, TimelineEntry
+from feedback.demo import load_categories
+from feedback.models import Actor, Case, CasePhoto, Department, DispatchTask, TimelineEntry
 
 S = Case.Status
 # status -> share of all cases
@@ -46,21 +46,7 @@ def seed(ctx):
     rng = ctx.rng
     communities = ctx.made["communities"]
     streets = ctx.made["streets"]
-    categories = []
-    for index, (slug, name, hours, onsite, resolve, description) in enumerate(CATEGORIES):
-        categories.append(
-            Category.objects.get_or_create(
-                slug=slug,
-                defaults={
-                    "name": name,
-                    "respond_hours": hours,
-                    "onsite_days": onsite,
-                    "resolve_days": resolve,
-                    "description": description,
-                    "sort_order": index * 10,
-                },
-            )[0]
-        )
+    categories = list(load_categories().values())
     by_name = {c.name: c for c in categories}
     departments = {}
     for street in streets:
