@@ -123,8 +123,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "civic-portal"}}
 # Anonymous whole-page cache (civic_portal/pagecache.py): how long a page may be kept at most
-# (a scheduled story appears within this time; every change invalidates at once). 0 turns it off.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0)
+# (a scheduled story appears within this time; every change invalidates at once). 0 turns it off,
+# the default while developing, so an edited template shows at once (the tests switch it on).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 60, minimum=0)
 # How long a worker trusts the generation it last read from the shared cache (a change made
 # through another worker or server is served within this time; through the same one at once).
 PAGE_CACHE_RECHECK_SECONDS = 0.2

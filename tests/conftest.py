@@ -19,8 +19,12 @@ def _login_throttle(request, settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(settings):
+    """Every test runs with the anonymous page cache on, as production does (off while developing),
+    so the journeys also prove its invalidation."""
     from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 60
 
     cache.clear()
     yield
