@@ -1,5 +1,6 @@
 import base64
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 
@@ -91,6 +92,28 @@ class RefuseNulMiddleware:
         ):
             raise BadRequest("NUL character in the path or query string")
         return self.get_response(request)
+
+
+class DatabaseOutageMiddleware:
+    """A view that finds the database gone answers the friendly 503 and logs one line, not a
+    traceback per request: an outage under load would otherwise bury the log."""
+
+    logger = logging.getLogger("civic_portal.outage")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from civic_portal.views import DATABASE_DOWN, database_unavailable
+
+        if not isinstance(exception, DATABASE_DOWN):
+            return None
+        first_line = (str(exception).strip().splitlines() or [type(exception).__name__])[0]
+        self.logger.warning("database unavailable: %s %s: %s", request.method, request.path, first_line)
+        return database_unavailable(request)
 
 
 class PermissionsPolicyMiddleware:

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so it sees every login attempt the views below it make.
     "axes.middleware.AxesMiddleware",
+    # Innermost, so it turns a view's lost database into the 503 page before anything else sees it.
+    "civic_portal.middleware.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "civic_portal.urls"

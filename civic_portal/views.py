@@ -82,14 +82,20 @@ def error_404(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def database_unavailable(request):
+    """The friendly 503, rendered without the database (it is why we are here)."""
+    response = render(request, "503.html", {"SITE_NAME": settings.SITE_NAME}, status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
 def error_500(request):
-    # Rendered without the database: it may be why we are here.
-    context = {"SITE_NAME": settings.SITE_NAME}
-    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
-        response = render(request, "503.html", context, status=503)
-        response["Retry-After"] = "30"
-        return response
-    return render(request, "500.html", context, status=500)
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):  # raised before a view ran (a middleware)
+        return database_unavailable(request)
+    return render(request, "500.html", {"SITE_NAME": settings.SITE_NAME}, status=500)
 
 
 def csrf_failure(request, reason=""):

@@ -172,3 +172,34 @@ def test_database_outage_gives_a_friendly_503(client):
     body = response.content.decode()
     assert "系统正在维护" in body
     assert "Connection refused" not in body
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF=OutageUrls)
+def test_database_outage_is_one_log_line_not_a_traceback(client, caplog):
+    client.raise_request_exception = False
+    with caplog.at_level("WARNING"):
+        response = client.get("/db-down/")
+    assert response.status_code == 503
+    outage = [r for r in caplog.records if r.name == "civic_portal.outage"]
+    assert [r.getMessage() for r in outage] == [
+        "database unavailable: GET /db-down/: could not connect to server: Connection refused"
+    ]
+    assert not [r for r in caplog.records if r.exc_info]  # Django's own one-line "Service Unavailable" stays
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF=OutageUrls)
+def test_other_errors_still_give_the_500_page_and_a_traceback(client, caplog):
+    def broken(request):
+        raise ValueError("a bug")
+
+    OutageUrls.urlpatterns = [*outage_urlpatterns, path("bug/", broken)]
+    try:
+        client.raise_request_exception = False
+        with caplog.at_level("ERROR"):
+            response = client.get("/bug/")
+    finally:
+        OutageUrls.urlpatterns = outage_urlpatterns
+    assert response.status_code == 500
+    assert any(r.exc_info and r.name == "django.request" for r in caplog.records)
