@@ -8,6 +8,7 @@ any metadata (GPS above all) under a random internal file name.
 """
 
 import io
+import logging
 import uuid
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 try:  # HEIC photos from phones, where the maintained plugin is installed
     from pillow_heif import register_heif_opener
@@ -113,6 +116,20 @@ class CleanImageField(models.ImageField):
         messages = {"invalid_image": NOT_AN_IMAGE, **kwargs.pop("error_messages", {})}
         return super().formfield(error_messages=messages, **kwargs)
 
+    def update_dimension_fields(self, instance, force=False, *args, **kwargs):
+        """Width and height are read from the file only when they are not stored yet; a file that
+        has gone missing (a restore without media, a moved volume) leaves them empty instead of
+        failing every query that loads the row."""
+        try:
+            super().update_dimension_fields(instance, force, *args, **kwargs)
+        except (OSError, ValueError):
+            logger.warning(
+                "image %s of %s %s cannot be read",
+                getattr(instance, self.attname),
+                type(instance).__name__,
+                instance.pk,
+            )
+
     def pre_save(self, model_instance, add):
         file = getattr(model_instance, self.attname)
         if file and not file._committed:
@@ -120,3 +137,20 @@ class CleanImageField(models.ImageField):
             clean = reencode(file.file)
             file.save(clean.name, clean, save=False)
         return super().pre_save(model_instance, add)
+
+
+def fill_sizes(model, width_name, height_name, batch=500):
+    """Store the width and height of rows saved before their model kept them (a data migration).
+
+    Loading a row reads its size from the file (CleanImageField.update_dimension_fields); rows
+    whose file cannot be read keep empty sizes and their pages leave the attributes out.
+    """
+    pending = model.objects.filter(**{f"{width_name}__isnull": True}).order_by("pk")
+    last = 0
+    while True:
+        rows = list(pending.filter(pk__gt=last)[:batch])
+        if not rows:
+            return
+        last = rows[-1].pk
+        sized = [row for row in rows if getattr(row, width_name)]
+        model.objects.bulk_update(sized, [width_name, height_name])

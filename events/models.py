@@ -140,7 +140,11 @@ class ServiceDay(models.Model):
         _("地点"), max_length=200, help_text=_("写清楚怎么找到，例如：椿树园小区健身广场（小区北门进）")
     )
     description = models.TextField(_("介绍"), blank=True)
-    cover = CleanImageField(_("封面图片"), upload_to="events/", blank=True)
+    cover = CleanImageField(
+        _("封面图片"), upload_to="events/", blank=True, width_field="cover_width", height_field="cover_height"
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_alt = models.CharField(_("封面图片说明"), max_length=200, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     cancel_reason = models.CharField(

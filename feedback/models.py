@@ -576,7 +576,9 @@ class CasePhoto(models.Model):
         DispatchTask, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos", verbose_name=_("任务")
     )
     role = models.CharField(_("类型"), max_length=10, choices=Role.choices, default=Role.BEFORE)
-    image = CleanImageField(_("照片"), upload_to="feedback/%Y/%m/")
+    image = CleanImageField(_("照片"), upload_to="feedback/%Y/%m/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     alt_text = models.CharField(
         _("图片说明"), max_length=200, blank=True, help_text=_("为看不见图片的读者描述图片内容。")
     )

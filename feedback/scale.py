@@ -211,19 +211,33 @@ def seed(ctx):
                 )
 
     ctx.bulk(TimelineEntry, entries(), label="timeline entries", total=total * 6)
-    images = [name for name, _ in ctx.made.get("shared_images", [])]
+    # name, (width, height) of the shared pictures: stored sizes, so no row opens its file.
+    images = [
+        (name, (renditions[-1]["w"], renditions[-1]["h"])) for name, renditions in ctx.made.get("shared_images", [])
+    ]
     photos = []
     for case in cases:
         if not (case.is_published and images):
             continue
-        photos.append(CasePhoto(case_id=case.pk, role=CasePhoto.Role.BEFORE, image=images[-1], alt_text="处置前"))
+        photos.append(
+            CasePhoto(
+                case_id=case.pk,
+                role=CasePhoto.Role.BEFORE,
+                width=images[-1][1][0],
+                height=images[-1][1][1],
+                image=images[-1][0],
+                alt_text="处置前",
+            )
+        )
         if case.status in (S.RESOLVED, S.CONFIRMED):
             photos.append(
                 CasePhoto(
                     case_id=case.pk,
                     task=lead_task.get(case.pk),
                     role=CasePhoto.Role.AFTER,
-                    image=images[0],
+                    width=images[0][1][0],
+                    height=images[0][1][1],
+                    image=images[0][0],
                     alt_text="处置后",
                     order=100,
                 )

@@ -144,3 +144,21 @@ def test_metoo_refused_on_unpublished_or_solved(client, places, category):
     solved = make(places["sihuan"], category, status=S.CONFIRMED, responded_after_h=1, is_published=True)
     assert client.post(f"/feedback/case/{hidden.code}/metoo/").status_code == 404
     assert client.post(f"/feedback/case/{solved.code}/metoo/").status_code == 404
+
+
+def test_photos_keep_their_size_and_a_lost_file_breaks_no_page(client, places, category, settings):
+    published_solved(places, category, 2)
+    photo = CasePhoto.objects.order_by("pk").first()
+    assert (photo.width, photo.height) != (None, None)  # stored on upload: pages never open the file
+    html = client.get("/feedback/").content.decode()
+    assert f'width="{photo.width}" height="{photo.height}"' in html
+
+    # A restore without media, a moved volume: the file is gone.
+    import os
+
+    os.remove(photo.image.path)
+    CasePhoto.objects.filter(pk=photo.pk).update(width=None, height=None)
+    CasePhoto.objects.get(pk=photo.pk)  # loading the row does not fail
+    client.raise_request_exception = False
+    for url in ("/feedback/", f"/feedback/track/{photo.case.code}/", photo.case.community.get_absolute_url()):
+        assert client.get(url).status_code == 200, url
