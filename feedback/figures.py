@@ -161,20 +161,33 @@ def this_month(now=None):
 
 
 CACHE_SECONDS = 300
+# While one process recomputes (seconds at district scale), the others answer with the last figures.
+RECOMPUTE_LOCK_SECONDS = 60
 
 
 def cached(street=None, since=None, now=None):
     """compute(), kept in the cache until a feedback row changes (or 5 minutes pass, for the
-    overdue counts that move with the clock): at district scale it reads every case."""
+    overdue counts that move with the clock): at district scale it reads every case.
+
+    Only one process recomputes at a time; while it does, the others serve the figures computed
+    last instead of all reading every case at once (a stampede each time they expire).
+    """
     from civic_portal import pagecache
 
     if now is not None and abs((now - timezone.now()).total_seconds()) > 1:
         return compute(street=street, since=since, now=now)
-    key = "figures:{}:{}:{}".format(
-        pagecache.app_generation("feedback"), street.pk if street else "", since.isoformat() if since else ""
-    )
-    data = cache.get(key)
-    if data is None:
+    key = "figures:{}:{}".format(street.pk if street else "", since.isoformat() if since else "")
+    generation = pagecache.app_generation("feedback")
+    moment = timezone.now().timestamp()
+    entry = cache.get(key)  # (generation, computed at, figures)
+    if entry is not None and entry[0] == generation and moment - entry[1] < CACHE_SECONDS:
+        return entry[2]
+    lock = f"{key}:computing"
+    if entry is not None and not cache.add(lock, 1, RECOMPUTE_LOCK_SECONDS):
+        return entry[2]
+    try:
         data = compute(street=street, since=since, now=now)
-        cache.set(key, data, CACHE_SECONDS)
+        cache.set(key, (generation, moment, data), 24 * 3600)
+    finally:
+        cache.delete(lock)
     return data

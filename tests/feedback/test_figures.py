@@ -162,3 +162,23 @@ def test_photos_keep_their_size_and_a_lost_file_breaks_no_page(client, places, c
     client.raise_request_exception = False
     for url in ("/feedback/", f"/feedback/track/{photo.case.code}/", photo.case.community.get_absolute_url()):
         assert client.get(url).status_code == 200, url
+
+
+def test_figures_are_recomputed_by_one_process_while_others_serve_the_last(places, category, monkeypatch):
+    from django.core.cache import cache
+
+    from civic_portal import pagecache
+
+    published_solved(places, category, 2)
+    first = figures.cached()
+    assert first["overall"].total == 3
+    make(places["sihuan"], category, status=S.CONFIRMED, responded_after_h=1, resolved_after_d=1, rating="satisfied")
+    pagecache.bump("feedback")  # what a save does
+    # Another process holds the recompute lock: this one answers with the last figures at once.
+    cache.add("figures::" + ":computing", 1, 60)
+    monkeypatch.setattr(figures, "compute", lambda **kw: pytest.fail("recomputed while another process does"))
+    assert figures.cached()["overall"].total == 3
+    # The lock released, the next visitor recomputes and sees the new case.
+    cache.delete("figures::" + ":computing")
+    monkeypatch.undo()
+    assert figures.cached()["overall"].total == 4
