@@ -50,9 +50,14 @@ class Row:
     def satisfaction_rate(self):
         return self._rate(self.satisfied, self.rated)
 
-    @property
-    def median_days(self):
-        return statistics.median(self.durations) if self.durations else None
+    median_days: float | None = None
+
+    def finish(self):
+        """Reduce the durations to their median once: pages read it many times, and the
+        figures are cached, so the list of every case's duration is not kept."""
+        self.median_days = statistics.median(self.durations) if self.durations else None
+        self.durations = []
+        return self
 
     def add(self, case, overdue_tasks):
         self.total += 1
@@ -142,7 +147,9 @@ def compute(street=None, since=None, now=None):
             )
 
     def ordered(bucket):
-        return [r for _, r in sorted(bucket.values(), key=lambda pair: pair[0])]
+        return [r.finish() for _, r in sorted(bucket.values(), key=lambda pair: pair[0])]
+
+    overall.finish()
 
     return {
         "overall": overall,
@@ -176,7 +183,7 @@ def cached(street=None, since=None, now=None):
 
     if now is not None and abs((now - timezone.now()).total_seconds()) > 1:
         return compute(street=street, since=since, now=now)
-    key = "figures:{}:{}".format(street.pk if street else "", since.isoformat() if since else "")
+    key = "figures:v2:{}:{}".format(street.pk if street else "", since.isoformat() if since else "")
     generation = pagecache.app_generation("feedback")
     moment = timezone.now().timestamp()
     entry = cache.get(key)  # (generation, computed at, figures)

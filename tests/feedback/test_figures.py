@@ -175,10 +175,10 @@ def test_figures_are_recomputed_by_one_process_while_others_serve_the_last(place
     make(places["sihuan"], category, status=S.CONFIRMED, responded_after_h=1, resolved_after_d=1, rating="satisfied")
     pagecache.bump("feedback")  # what a save does
     # Another process holds the recompute lock: this one answers with the last figures at once.
-    cache.add("figures::" + ":computing", 1, 60)
+    cache.add("figures:v2::" + ":computing", 1, 60)
     monkeypatch.setattr(figures, "compute", lambda **kw: pytest.fail("recomputed while another process does"))
     assert figures.cached()["overall"].total == 3
     # The lock released, the next visitor recomputes and sees the new case.
-    cache.delete("figures::" + ":computing")
+    cache.delete("figures:v2::" + ":computing")
     monkeypatch.undo()
     assert figures.cached()["overall"].total == 4
