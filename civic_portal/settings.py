@@ -31,7 +31,7 @@ if not DEBUG:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the site's host names when DJANGO_DEBUG=False.")
 
 INSTALLED_APPS = [
-    "civic_portal.apps.PortalAdminConfig",  # django.contrib.admin with optional two-factor login
+    "core.apps.PortalAdminConfig",  # django.contrib.admin with optional two-factor login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "civic_portal",
+    "core",
     "csp",
     "axes",
     "crispy_forms",
@@ -55,34 +55,37 @@ INSTALLED_APPS = [
     "events",
     "volunteers",
     "feedback",
+    "ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "civic_portal.middleware.ImportMapHashMiddleware",
-    "civic_portal.middleware.PermissionsPolicyMiddleware",
+    "core.middleware.ImportMapHashMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "civic_portal.middleware.SiteLanguageMiddleware",
+    "core.middleware.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "civic_portal.middleware.RefuseNulMiddleware",
+    "core.middleware.RefuseNulMiddleware",
     # Below CSRF, auth and messages: a hit still gets a fresh CSRF token and its cookie.
-    "civic_portal.pagecache.PageCacheMiddleware",
+    "core.pagecache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "civic_portal.middleware.DisplayPreferencesMiddleware",
+    "core.middleware.DisplayPreferencesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so it sees every login attempt the views below it make.
     "axes.middleware.AxesMiddleware",
     # Innermost, so it turns a view's lost database into the 503 page before anything else sees it.
-    "civic_portal.middleware.DatabaseOutageMiddleware",
+    "core.middleware.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "civic_portal.urls"
+# /floor, the benchmark's constant page: mounted only where `make bench` turns it on.
+BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
 WSGI_APPLICATION = "civic_portal.wsgi.application"
 
 TEMPLATES = [
@@ -96,7 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "civic_portal.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -124,7 +127,7 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "civic-portal"}}
-# Anonymous whole-page cache (civic_portal/pagecache.py): how long a page may be kept at most
+# Anonymous whole-page cache (core/pagecache.py): how long a page may be kept at most
 # (a scheduled story appears within this time; every change invalidates at once). 0 turns it off,
 # the default while developing, so an edited template shows at once (the tests switch it on).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 60, minimum=0)
@@ -149,10 +152,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minim
 # Lock the pair, not the account: a stranger cannot lock a user out from elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "civic_portal.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "core.views.locked_out"
 AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0 if DEBUG else 1, minimum=0)
 AXES_VERBOSE = False
-# Optional two-factor login for staff (civic_portal/twofactor.py): the name authenticator apps show.
+# Optional two-factor login for staff (core/twofactor.py): the name authenticator apps show.
 OTP_TOTP_ISSUER = "西城社区服务平台"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -253,7 +256,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-CSRF_FAILURE_VIEW = "civic_portal.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 # --- Retention ---------------------------------------------------------------
 # Days residents' contact data is kept after a case closes, a service day passes or a home visit ends

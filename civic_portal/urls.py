@@ -4,9 +4,9 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from civic_portal import views
-from civic_portal.search import search_view
-from civic_portal.sitemaps import sitemap_view
+from core import views
+from core.search import search_view
+from core.sitemaps import sitemap_view
 
 admin.site.site_header = _("西城社区服务平台 · 工作台")
 admin.site.site_title = _("社区服务平台工作台")
@@ -15,7 +15,6 @@ admin.site.index_title = _("工作台")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("floor", views.floor, name="floor"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("display/", views.set_display, name="set_display"),
@@ -32,10 +31,15 @@ urlpatterns = [
     path("accounts/", include("volunteers.accounts")),
 ]
 
-handler400 = "civic_portal.views.error_400"
-handler403 = "civic_portal.views.error_403"
-handler404 = "civic_portal.views.error_404"
-handler500 = "civic_portal.views.error_500"
+handler400 = "core.views.error_400"
+handler403 = "core.views.error_403"
+handler404 = "core.views.error_404"
+handler500 = "core.views.error_500"
+
+if settings.BENCH_FLOOR:
+    from ops.views import floor
+
+    urlpatterns.append(path("floor", floor, name="floor"))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -5,8 +5,8 @@ Safe to run again: every row is found by its natural key and updated.
 
 from django.contrib.auth import get_user_model
 
-from civic_portal.demo_images import scene
 from communities.models import Community, District, PartnerUnit, StaffScope, Street
+from ops.demo_images import scene
 
 DEMO_PASSWORD = "demo-pass-2026"
 

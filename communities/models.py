@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from civic_portal.images import CleanImageField
+from core.images import CleanImageField
 
 
 class PlaceQuerySet(models.QuerySet):

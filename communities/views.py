@@ -2,8 +2,8 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from civic_portal.blocks import collect
 from communities.models import Community, PartnerUnit, Street
+from core.blocks import collect
 
 
 class DirectoryView(ListView):

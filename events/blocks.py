@@ -1,4 +1,4 @@
-"""Blocks for the home and community pages (see civic_portal/blocks.py)."""
+"""Blocks for the home and community pages (see core/blocks.py)."""
 
 from events.models import ServiceDay
 

@@ -4,9 +4,9 @@ import datetime
 
 from django.utils import timezone
 
-from civic_portal.demo_images import scene
 from communities.models import Community, PartnerUnit
 from events.models import RecurringSchedule, ServiceDay, ServiceOffering, ServiceType
+from ops.demo_images import scene
 
 SERVICE_TYPES = [
     ("义诊", "量血压、测血糖、问诊"),

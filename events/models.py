@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civic_portal.images import CleanImageField
-from civic_portal.textsearch import index_text
+from core.images import CleanImageField
+from core.textsearch import index_text
 
 
 class ServiceType(models.Model):

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
-from civic_portal.params import id_or_none
 from communities.models import Community, Street
+from core.params import id_or_none
 from events import ics
 from events.booking import BookingError, book, cancel_booking
 from events.forms import BookingForm

@@ -1,4 +1,4 @@
-"""The feedback app's blocks on the home and community pages (see civic_portal/blocks.py)."""
+"""The feedback app's blocks on the home and community pages (see core/blocks.py)."""
 
 from django.db.models import Prefetch
 

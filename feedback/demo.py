@@ -11,9 +11,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from civic_portal.demo_images import scene
 from communities.models import Community
 from feedback.models import Actor, Case, CasePhoto, Category, Department, DispatchTask, TimelineEntry
+from ops.demo_images import scene
 
 CATEGORIES = [
     # slug, name, respond hours, on-site days, resolve days, description

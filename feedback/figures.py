@@ -179,7 +179,7 @@ def cached(street=None, since=None, now=None):
     Only one process recomputes at a time; while it does, the others serve the figures computed
     last instead of all reading every case at once (a stampede each time they expire).
     """
-    from civic_portal import pagecache
+    from core import pagecache
 
     if now is not None and abs((now - timezone.now()).total_seconds()) > 1:
         return compute(street=street, since=since, now=now)

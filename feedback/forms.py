@@ -5,9 +5,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from civic_portal.forms import mark_required
-from civic_portal.images import check_image
 from communities.models import Community, Street
+from core.forms import mark_required
+from core.images import check_image
 from feedback.intake import MAX_PHOTOS
 from feedback.models import Case, Category
 

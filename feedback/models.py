@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civic_portal.images import CleanImageField
+from core.images import CleanImageField
 from feedback import conf
 
 

@@ -2,7 +2,7 @@
 
 import re
 
-from civic_portal.privacy import mask_phone  # noqa: F401 - the feedback app's callers import it from here
+from core.privacy import mask_phone  # noqa: F401 - the feedback app's callers import it from here
 
 PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
 LANDLINE_RE = re.compile(r"(?<!\d)(0\d{2,3})[\s-]?(\d{3,4})[\s-]?(\d{4})(?!\d)")

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from civic_portal.params import id_or_none
+from core.params import id_or_none
 from feedback import charts, conf, figures
 from feedback.forms import CaseForm, RatingForm, StreetFilterForm, TrackLookupForm
 from feedback.intake import submit_case

@@ -1,4 +1,4 @@
-"""News on the home, street and community pages (see civic_portal/blocks.py).
+"""News on the home, street and community pages (see core/blocks.py).
 
 Each block runs a fixed number of queries: featured, latest (+ their
 communities), and the latest column issue.

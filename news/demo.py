@@ -4,9 +4,9 @@ and a dozen more stories over the demo communities. Safe to run again."""
 import datetime
 from zoneinfo import ZoneInfo
 
-from civic_portal.demo_images import scene
 from communities.models import Community
 from news.models import DEFAULT_SOURCE, Column, ColumnIssue, Photo, Story, StorySection, Tag
+from ops.demo_images import scene
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

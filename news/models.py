@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
-from civic_portal import textsearch
-from civic_portal.images import CleanImageField
+from core import textsearch
+from core.images import CleanImageField
 from news.renditions import make_renditions
 from news.sanitize import EDITOR_EXTENSIONS, clean_html
 

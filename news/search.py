@@ -1,4 +1,4 @@
-"""News as a search provider for /search/ (see civic_portal/search.py).
+"""News as a search provider for /search/ (see core/search.py).
 
 Candidates are stories holding any query term as a whole token of their
 search_text (the same LIKE on SQLite and PostgreSQL); each is scored by where
@@ -8,7 +8,7 @@ the terms occur (title counts most) and how many of the terms it holds.
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from civic_portal import textsearch
+from core import textsearch
 from news.models import Story
 
 CANDIDATES = 200  # the newest matching stories that are scored

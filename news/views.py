@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from civic_portal.params import id_or_none
 from communities.models import Community, Street
+from core.params import id_or_none
 from news import preview
 from news.models import Column, ColumnIssue, Photo, Story, StorySection, Tag
 

@@ -4,8 +4,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from civic_portal.forms import mark_required
 from communities.models import Community
+from core.forms import mark_required
 from events.forms import clean_phone
 from volunteers.models import Skill, Volunteer
 

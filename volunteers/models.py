@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civic_portal.textsearch import index_text
+from core.textsearch import index_text
 
 # Star levels (星级) by total service hours.
 STAR_THRESHOLDS = [100, 300, 600, 1000, 1500]

@@ -1,8 +1,8 @@
 """Phone numbers: never on public pages; in the admin and exports in full only for staff
 whose scope covers the community concerned, masked (138****1234) for everyone else."""
 
-from civic_portal.privacy import mask_phone
 from communities import scope
+from core.privacy import mask_phone
 
 
 def covered_ids(user):

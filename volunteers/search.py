@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from civic_portal.textsearch import highlight
+from core.textsearch import highlight
 from volunteers.models import Team
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, TemplateView
 
-from civic_portal.params import id_or_none
+from core.params import id_or_none
 from events import ics
 from volunteers import signup as rules
 from volunteers.forms import HomeVisitForm, ProfileForm

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from civic_portal.trigram import trigram_index
+from core.trigram import trigram_index
 
 
 class Migration(migrations.Migration):

@@ -167,7 +167,7 @@ def test_photos_keep_their_size_and_a_lost_file_breaks_no_page(client, places, c
 def test_figures_are_recomputed_by_one_process_while_others_serve_the_last(places, category, monkeypatch):
     from django.core.cache import cache
 
-    from civic_portal import pagecache
+    from core import pagecache
 
     published_solved(places, category, 2)
     first = figures.cached()

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from civic_portal import search as site_search
+from core import search as site_search
 from news import search as news_search
 from news.models import Story
 from tests.news import factories as nf

@@ -1,4 +1,4 @@
-"""The anonymous page cache (civic_portal/pagecache.py): hits, misses, fresh per-visitor tokens,
+"""The anonymous page cache (core/pagecache.py): hits, misses, fresh per-visitor tokens,
 invalidation, and who never gets a shared page. Runs on local memory and, when REDIS_URL is set
 (the PostgreSQL CI run), on Redis too."""
 
@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from civic_portal import pagecache
+from core import pagecache
 from news.models import Story
 from tests.events import factories as ef
 from tests.news import factories as nf

@@ -7,7 +7,7 @@ from django.db import DatabaseError
 from django.test import override_settings
 from django.urls import path
 
-from civic_portal import views
+from core import views
 
 
 @pytest.mark.django_db
@@ -20,7 +20,7 @@ def test_healthz_answers_ok_when_the_database_answers(client):
 
 @pytest.mark.django_db
 def test_healthz_answers_503_when_the_database_does_not(client):
-    with mock.patch("civic_portal.views.connection.cursor", side_effect=DatabaseError("down")):
+    with mock.patch("core.views.connection.cursor", side_effect=DatabaseError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
 
@@ -101,7 +101,7 @@ def _boom(request):
 
 
 urlpatterns = [path("boom/", _boom)] + __import__("civic_portal.urls", fromlist=["urlpatterns"]).urlpatterns
-handler500 = "civic_portal.views.error_500"
+handler500 = "core.views.error_500"
 
 
 @pytest.mark.django_db
@@ -159,7 +159,7 @@ outage_urlpatterns = [path("db-down/", _db_down)]
 
 class OutageUrls:
     urlpatterns = outage_urlpatterns
-    handler500 = "civic_portal.views.error_500"
+    handler500 = "core.views.error_500"
 
 
 @pytest.mark.django_db

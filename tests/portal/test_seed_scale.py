@@ -3,11 +3,11 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from civic_portal.scale import SIZES, scaled
 from communities.models import Community, PartnerUnit, Street
 from events.models import ServiceDay
 from feedback.models import Case, DispatchTask, TimelineEntry
 from news.models import Photo, Story
+from ops.scale import SIZES, scaled
 from volunteers.models import Role, Signup, Team, Volunteer
 
 SCALE = 0.002
@@ -66,7 +66,7 @@ def test_bad_scale_is_refused(db):
 
 
 def bench_pages():
-    from civic_portal.management.commands import bench
+    from ops.management.commands import bench
 
     pages = dict(bench.PAGES)
     for module in ("news.bench", "events.bench", "volunteers.bench", "feedback.bench"):
@@ -92,6 +92,7 @@ PINNED = {
 }
 
 
+@pytest.mark.urls("tests.portal.floor_urls")
 def test_bench_pages_answer_with_pinned_query_counts(seeded, client, settings, django_assert_num_queries):
     settings.PAGE_CACHE_SECONDS = 0
     pages = bench_pages()
@@ -102,6 +103,10 @@ def test_bench_pages_answer_with_pinned_query_counts(seeded, client, settings, d
         with django_assert_num_queries(PINNED[name]):
             response = client.get(path)
         assert response.status_code == 200, name
+
+
+def test_floor_is_not_served_by_default(client):
+    assert client.get("/floor").status_code == 404
 
 
 def test_story_page_weighs_at_most_100_kb_compressed(seeded, client):

@@ -1,6 +1,6 @@
-"""The soak's judgement (civic_portal/soak.py): what counts as friendly, recovered and kept."""
+"""The soak's judgement (ops/soak.py): what counts as friendly, recovered and kept."""
 
-from civic_portal.soak import BAD, OK, OUTAGE, Result, classify, missing_acknowledged, recovery_seconds, summarise
+from ops.soak import BAD, OK, OUTAGE, Result, classify, missing_acknowledged, recovery_seconds, summarise
 
 FRIENDLY = "<html><title>系统繁忙</title><p>请稍后再试</p></html>".encode()
 

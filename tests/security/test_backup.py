@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections
 
-from civic_portal import backup as backups
 from communities.models import Community
+from ops import backup as backups
 
 
 @pytest.fixture

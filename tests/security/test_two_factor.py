@@ -1,4 +1,4 @@
-"""Optional two-factor login for staff (civic_portal/twofactor.py)."""
+"""Optional two-factor login for staff (core/twofactor.py)."""
 
 import logging
 import time

@@ -1,4 +1,4 @@
-"""Hostile files against the shared upload guard (civic_portal.images): each is refused
+"""Hostile files against the shared upload guard (core.images): each is refused
 with a message a person understands, or stored clean."""
 
 import io
@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from civic_portal import images
 from communities.models import Community
+from core import images
 
 
 def jpeg_bytes(size=(64, 48), exif=None, color=(200, 60, 40)):

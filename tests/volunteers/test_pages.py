@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from civic_portal.privacy import mask_phone
+from core.privacy import mask_phone
 from tests.events import factories as ef
 from volunteers import signup as rules
 from volunteers.hours import complete_visit, mark_attended

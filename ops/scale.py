@@ -11,7 +11,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from civic_portal import textsearch
+from core import textsearch
 
 BATCH = 2000
 

@@ -107,7 +107,7 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from civic_portal.views import DATABASE_DOWN, database_unavailable
+        from core.views import DATABASE_DOWN, database_unavailable
 
         if not isinstance(exception, DATABASE_DOWN):
             return None

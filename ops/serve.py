@@ -24,6 +24,7 @@ def production_env(extra=None):
         "DJANGO_SSL_REDIRECT": "false",
         "DJANGO_HSTS_SECONDS": "0",
         "LOG_LEVEL": "WARNING",
+        "BENCH_FLOOR": "true",
     }
     env.update(extra or {})
     return env

@@ -6,7 +6,7 @@ from importlib import import_module
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from civic_portal.scale import SIZES, Context, Progress
+from ops.scale import SIZES, Context, Progress
 
 # In dependency order; each module has seed(ctx).
 PARTS = ["communities.scale", "news.scale", "events.scale", "volunteers.scale", "feedback.scale"]

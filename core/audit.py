@@ -1,4 +1,4 @@
-"""Security events go to the ``civic_portal.audit`` logger: logins, failed logins,
+"""Security events go to the ``core.audit`` logger: logins, failed logins,
 and every change to who may do what (groups, permissions, staff scope)."""
 
 import logging

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from civic_portal.audit import logger as audit
+from core.audit import logger as audit
 
 DEVICE_NAME = "authenticator"
 

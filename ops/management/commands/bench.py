@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from civic_portal import serve
+from ops import serve
 
 # name -> function returning a path on the data set, or None when the app has no such page yet.
 PAGES = {}

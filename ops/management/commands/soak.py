@@ -1,7 +1,7 @@
 """`make soak`: load on gunicorn while a PostgreSQL server of its own crashes and comes back.
 
 Never touches the database in DATABASE_URL: it makes a throwaway server (initdb in /tmp, a free
-port), loads the demo into it, and removes it at the end. See civic_portal/soak.py.
+port), loads the demo into it, and removes it at the end. See ops/soak.py.
 """
 
 import os
@@ -12,8 +12,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from civic_portal import serve
-from civic_portal.soak import Load, ThrowawayPostgres, free_port, summarise
+from ops import serve
+from ops.soak import Load, ThrowawayPostgres, free_port, summarise
 
 
 class Command(BaseCommand):

@@ -47,7 +47,7 @@ from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from civic_portal.middleware import PREF_COOKIES, DisplayPreferences
+from core.middleware import PREF_COOKIES, DisplayPreferences
 
 logger = logging.getLogger(__name__)
 

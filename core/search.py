@@ -50,7 +50,7 @@ def search_view(request):
     from django.core.paginator import Paginator
     from django.shortcuts import render
 
-    from civic_portal import textsearch
+    from core import textsearch
 
     raw = request.GET.get("q", "")
     too_long = len(raw) > MAX_QUERY

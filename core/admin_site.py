@@ -1,9 +1,9 @@
-"""The staff desk's admin site: Django's, with optional two-factor login (civic_portal/twofactor.py)."""
+"""The staff desk's admin site: Django's, with optional two-factor login (core/twofactor.py)."""
 
 from django.contrib import admin
 from django.urls import path
 
-from civic_portal import twofactor
+from core import twofactor
 
 
 class PortalAdminSite(admin.AdminSite):

@@ -2,13 +2,15 @@ from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 
 
-class CivicPortalConfig(AppConfig):
+class CoreConfig(AppConfig):
+    """Shared site code every app may use: it imports no app of the portal."""
+
     default = True
-    name = "civic_portal"
-    verbose_name = "Civic portal"
+    name = "core"
+    verbose_name = "Civic portal core"
 
     def ready(self):
-        from civic_portal import audit, pagecache
+        from core import audit, pagecache
 
         audit.connect()
         pagecache.connect()
@@ -18,4 +20,4 @@ class PortalAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the portal's site (two-factor login for staff who enrol)."""
 
     default = False  # named in INSTALLED_APPS in place of django.contrib.admin
-    default_site = "civic_portal.admin_site.PortalAdminSite"
+    default_site = "core.admin_site.PortalAdminSite"

@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from civic_portal import twofactor
+from core import twofactor
 
 User = get_user_model()
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from civic_portal.blocks import collect
-from civic_portal.middleware import PREF_COOKIES, PREF_MAX_AGE
+from core.blocks import collect
+from core.middleware import PREF_COOKIES, PREF_MAX_AGE
 
 
 def home(request):
@@ -28,12 +28,6 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
-
-
-@require_GET
-def floor(request):
-    """The benchmark's floor: a constant answer through the full middleware stack."""
-    return HttpResponse("floor\n", content_type="text/plain")
 
 
 def safe_next(request, fallback="/"):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from civic_portal.backup import BackupError, restore, verify
+from ops.backup import BackupError, restore, verify
 
 
 class Command(BaseCommand):

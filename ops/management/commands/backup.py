@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from civic_portal.backup import BackupError, backup
+from ops.backup import BackupError, backup
 
 
 class Command(BaseCommand):
