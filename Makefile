@@ -11,14 +11,16 @@ HOST ?= 127.0.0.1
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.txt
+# requirements-dev.txt includes requirements.txt: one install brings what the portal runs with and
+# what the tests and tools need; a change to either file installs again.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-install: $(VENV)/.installed ## Create .venv and install requirements.txt (only when it changed)
+install: $(VENV)/.installed ## Create .venv and install requirements-dev.txt (only when a requirements file changed)
 
 compilemessages: install ## Compile the translation catalogues (pure Python, no gettext needed)
 	@$(VENV)/bin/pybabel compile --statistics -d locale -D django 2>&1 | grep -v '^$$' || true
@@ -35,13 +37,14 @@ run: demo ## Bring up the portal with demo content at http://$(HOST):$(PORT)
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install compilemessages ## Lint, system checks, migrations check and the whole test suite
+test: install compilemessages ## Lint, format check, system checks, migrations check and the whole test suite
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
-lint: install ## ruff check only
+lint: install ## ruff check and ruff format --check only
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
