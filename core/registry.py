@@ -10,7 +10,9 @@ Each name in ``hooks`` promises a module ``<app>.<hook>`` that defines what the 
 The registry hands those modules out in INSTALLED_APPS order, so the order of the apps there is the
 order of search providers, sitemaps, home-page blocks, demo and scale loading. A declared module that
 is missing, an unknown hook name or a missing definition raises ImproperlyConfigured naming the app
-and the module: a hook is never skipped in silence. A new app plugs in with its own files only.
+and the module: a hook is never skipped in silence. The system check ``core.E001`` says the same at
+``manage.py check`` (and migrate, runserver), before a nightly purge_contacts would. A new app plugs
+in with its own files only.
 
 ============  ======================================================================================
 hook          the module ``<app>.<hook>`` defines
@@ -43,6 +45,7 @@ permissions (communities.roles) and a change to any of their rows refreshes the 
 from importlib import import_module
 
 from django.apps import AppConfig, apps
+from django.core.checks import Error
 from django.core.exceptions import ImproperlyConfigured
 
 # hook -> names its module must define (blocks: any of its three functions).
@@ -90,6 +93,22 @@ def apps_with(hook):
 def modules(hook):
     """The modules ``<app>.<hook>`` of every app that declares ``hook``, in INSTALLED_APPS order."""
     return [_load(config, hook) for config in apps_with(hook)]
+
+
+def check(app_configs=None, **kwargs):
+    """System check: every declared hook names a known hook and a module that defines what it asks."""
+    try:
+        configs = portal_apps()
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), id="core.E001")]
+    errors = []
+    for config in configs:
+        for hook in config.hooks:
+            try:
+                _load(config, hook)
+            except ImproperlyConfigured as exc:
+                errors.append(Error(str(exc), id="core.E001"))
+    return errors
 
 
 def _load(config, hook):

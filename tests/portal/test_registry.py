@@ -166,3 +166,16 @@ def test_no_portal_app_imports_ops():
                     names = [node.module]
                 offences += [f"{path.relative_to(ROOT)}:{node.lineno}" for n in names if n.split(".")[0] == "ops"]
     assert offences == []
+
+
+def test_the_system_check_names_each_broken_declaration(new_app):
+    assert registry.check() == []
+    new_app(("demo", "retention"), {"retention": "def purge(cutoff, dry_run=False):\n    return 0\n"})
+    messages = [(error.id, error.msg) for error in registry.check()]
+    assert messages == [
+        ("core.E001", "App 'plugin' declares the hook 'demo' but has no module plugin.demo."),
+        (
+            "core.E001",
+            "App 'plugin' declares the hook 'retention' but plugin.retention does not define COUNTED, CUTOFF.",
+        ),
+    ]
