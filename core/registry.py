@@ -2,7 +2,9 @@
 
 A portal app says so in its AppConfig, and nowhere else::
 
-    class NewsConfig(PortalAppConfig):
+    from core import registry  # the module: a second AppConfig class in apps.py would hide the app's own
+
+    class NewsConfig(registry.PortalAppConfig):
         name = "news"
         hooks = ("search", "sitemaps", "blocks", "demo", "scale", "bench")
 

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = (
         "Erases residents' contact data after FEEDBACK_PURGE_CONTACTS_AFTER_DAYS days: name, phone and email "
         "of closed cases, name and phone of service-day bookings, name, phone and address of finished home "
-        "visits. Cases, timelines, ratings, bookings, hours and every figure stay."
+        "visits (each app's retention hook). Cases, timelines, ratings, bookings, hours and every figure stay."
     )
 
     def add_arguments(self, parser):
