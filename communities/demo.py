@@ -6,7 +6,6 @@ Safe to run again: every row is found by its natural key and updated.
 from django.contrib.auth import get_user_model
 
 from communities.models import Community, District, PartnerUnit, StaffScope, Street
-from ops.demo_images import scene
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -111,7 +110,7 @@ DEPARTMENTS = [
 ]
 
 
-def load(stdout):
+def load(ctx):
     district, _ = District.objects.update_or_create(
         slug="xicheng", defaults={"name": "西城区", "description": "首都功能核心区，15 个街道、约 260 个社区。"}
     )
@@ -141,7 +140,7 @@ def load(stdout):
                 },
             )
             if not community.cover:
-                community.cover.save(f"{c_slug}.jpg", scene(f"community-{c_slug}", "warm"), save=False)
+                community.cover.save(f"{c_slug}.jpg", ctx.picture(f"community-{c_slug}", "warm"), save=False)
                 community.cover_alt = f"{c_name}街景示意图"
                 community.save()
     by_slug = {c.slug: c for c in Community.objects.all()}
@@ -151,7 +150,7 @@ def load(stdout):
         )
     load_departments()
     load_accounts()
-    stdout.write(
+    ctx.stdout.write(
         f"  places: {Street.objects.count()} streets, {Community.objects.count()} communities, "
         f"{PartnerUnit.objects.count()} partner units"
     )

@@ -4,7 +4,7 @@ Each app grants its model permissions to roles from its AppConfig.ready():
 
     roles.grant(roles.Role.STREET_EDITOR, "news.add_story", "news.change_story")
 
-District administrators get every permission of the portal's own apps.
+District administrators get every permission of the portal's own apps (core.registry).
 Object-level limits (which street, which community) are the scope's job, not
 the group's: see ``communities.scope``.
 """
@@ -12,10 +12,10 @@ the group's: see ``communities.scope``.
 from django.db.models.signals import post_migrate
 
 from communities.models import StaffScope
+from core import registry
 
 Role = StaffScope.Role
 
-PORTAL_APPS = ("communities", "news", "events", "volunteers", "feedback")
 GROUP_NAMES = {role.value: str(role.label) for role in Role}
 _GRANTS = {role: set() for role in GROUP_NAMES}
 
@@ -42,7 +42,7 @@ def sync_groups(**kwargs):
     for role, name in GROUP_NAMES.items():
         group, _ = Group.objects.get_or_create(name=name)
         if role == Role.DISTRICT_ADMIN:
-            perms = Permission.objects.filter(content_type__app_label__in=PORTAL_APPS)
+            perms = Permission.objects.filter(content_type__app_label__in=registry.portal_app_labels())
         else:
             wanted = [p.split(".", 1) for p in _GRANTS[role]]
             perms = [

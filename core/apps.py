@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.core import checks
 
 
 class CoreConfig(AppConfig):
@@ -10,10 +11,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Civic portal core"
 
     def ready(self):
-        from core import audit, pagecache
+        from core import audit, pagecache, registry
 
         audit.connect()
         pagecache.connect()
+        checks.register(registry.check)
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

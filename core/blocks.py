@@ -1,36 +1,23 @@
 """Pages that show several apps' content (home, street, community) are built
 from blocks each app offers, so every app keeps its own queries.
 
-An app takes part by having ``blocks.py`` with any of these functions, each
-returning ``None`` or a dict with at least ``template`` (and the context that
-template needs):
+An app takes part with the ``blocks`` hook (see core.registry): ``blocks.py`` with
+any of these functions, each returning ``None`` or a dict with at least ``template``
+(and the context that template needs):
 
     home_block(request)
     street_block(request, street)
     community_block(request, community)
 
-Blocks are shown in the order of BLOCK_APPS.
+Blocks are shown in the order of the apps in INSTALLED_APPS.
 """
 
-from importlib import import_module
-
-BLOCK_APPS = ["news", "events", "volunteers", "feedback"]
-
-
-def _module(app):
-    path = f"{app}.blocks"
-    try:
-        return import_module(path)
-    except ModuleNotFoundError as exc:
-        if exc.name == path:
-            return None
-        raise
+from core import registry
 
 
 def collect(hook, request, *args):
     blocks = []
-    for app in BLOCK_APPS:
-        module = _module(app)
+    for module in registry.modules("blocks"):
         function = getattr(module, hook, None)
         if function is not None:
             block = function(request, *args)

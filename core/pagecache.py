@@ -12,7 +12,7 @@ those values are replaced by markers; a hit fills them in afresh for the visitor
 (``get_token(request)`` — any masked form of the visitor's secret is valid — and a
 new UUID per form), and the CSRF middleware sets the cookie as for any page.
 
-Invalidation: any save or delete of a model of the content apps, and the end of
+Invalidation: any save or delete of a model of the portal apps (core.registry), and the end of
 any successful POST (a redirect, or any answer below 400 to a logged-in user: after
 its transaction committed, so no page rendered from the old rows survives it; this
 also covers admin actions and ``QuerySet.update``), bump the generation, so the
@@ -47,6 +47,7 @@ from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from core import registry
 from core.middleware import PREF_COOKIES, DisplayPreferences
 
 logger = logging.getLogger(__name__)
@@ -75,7 +76,6 @@ CACHEABLE = {
 }
 # POSTs that change no content: they do not invalidate.
 NO_BUMP = {"set_display", "set_language"}
-CONTENT_APPS = {"communities", "news", "events", "volunteers", "feedback"}
 
 # Hidden inputs whose value belongs to one visitor: name -> how to make a fresh one.
 FRESH = {
@@ -141,7 +141,7 @@ def _first():
 
 
 def _content_changed(sender, instance=None, **kwargs):
-    if sender._meta.app_label not in CONTENT_APPS:
+    if sender._meta.app_label not in registry.portal_app_labels():
         return
     bump(sender._meta.app_label)
     when = getattr(instance, "published_at", None)

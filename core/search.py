@@ -1,33 +1,22 @@
 """Site search: /search/?q=... aggregates results from every app that offers one.
 
-An app takes part with ``<app>/search.py`` defining ``search(terms, limit)`` that
-returns a list of dicts: {"kind", "title", "url", "snippet", "date", "score"}.
+An app takes part with the ``search`` hook (see core.registry): ``<app>/search.py`` defining
+``search(terms, limit)`` that returns a list of dicts: {"kind", "title", "url", "snippet", "date", "score"}.
 Results are merged by score, then date (newest first).
 """
 
 from datetime import date, datetime, time
-from importlib import import_module
 
 from django.utils import timezone
 
-SEARCH_APPS = ["news", "events", "volunteers"]
+from core import registry
+
 MAX_QUERY = 100
 LIMIT = 200
 
 
 def providers():
-    found = []
-    for app in SEARCH_APPS:
-        path = f"{app}.search"
-        try:
-            module = import_module(path)
-        except ModuleNotFoundError as exc:
-            if exc.name == path:
-                continue
-            raise
-        if callable(getattr(module, "search", None)):
-            found.append(module.search)
-    return found
+    return [module.search for module in registry.modules("search")]
 
 
 def _sortable(value):

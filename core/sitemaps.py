@@ -1,11 +1,9 @@
-"""/sitemap.xml: the portal's own pages plus every app's ``<app>.sitemaps.SITEMAPS`` dict."""
-
-from importlib import import_module
+"""/sitemap.xml: the portal's own pages plus the ``SITEMAPS`` dict of every app with the ``sitemaps`` hook."""
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap
 
-SITEMAP_APPS = ["communities", "news", "events", "volunteers", "feedback"]
+from core import registry
 
 
 class PortalPagesSitemap(Sitemap):
@@ -21,15 +19,8 @@ class PortalPagesSitemap(Sitemap):
 
 def collect():
     sitemaps = {"pages": PortalPagesSitemap}
-    for app in SITEMAP_APPS:
-        path = f"{app}.sitemaps"
-        try:
-            module = import_module(path)
-        except ModuleNotFoundError as exc:
-            if exc.name == path:
-                continue
-            raise
-        sitemaps.update(getattr(module, "SITEMAPS", {}))
+    for module in registry.modules("sitemaps"):
+        sitemaps.update(module.SITEMAPS)
     return sitemaps
 
 

@@ -1,10 +1,13 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The module, not the class: a second AppConfig class here would stop Django choosing this app's own.
+from core import registry
 
-class EventsConfig(AppConfig):
+
+class EventsConfig(registry.PortalAppConfig):
     name = "events"
     verbose_name = _("便民服务日")
+    hooks = ("search", "sitemaps", "blocks", "demo", "scale", "bench", "retention")
 
     def ready(self):
         from communities import roles

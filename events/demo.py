@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from communities.models import Community, PartnerUnit
 from events.models import RecurringSchedule, ServiceDay, ServiceOffering, ServiceType
-from ops.demo_images import scene
 
 SERVICE_TYPES = [
     ("义诊", "量血压、测血糖、问诊"),
@@ -52,7 +51,7 @@ def _offerings(day, rows):
         )
 
 
-def load(stdout):
+def load(ctx):
     for index, (name, description) in enumerate(SERVICE_TYPES):
         ServiceType.objects.update_or_create(name=name, defaults={"description": description, "sort_order": index * 10})
     chunshuyuan = Community.objects.get(slug="chunshuyuan")
@@ -125,7 +124,7 @@ def load(stdout):
     _offerings(past_wen, WENJIAJIE_OFFERINGS)
     for day in [first, *ServiceDay.objects.filter(schedule=chunshu_schedule)]:
         if not day.cover:
-            day.cover.save(f"serviceday-{day.pk}.jpg", scene(f"serviceday-{day.date}", "green"), save=False)
+            day.cover.save(f"serviceday-{day.pk}.jpg", ctx.picture(f"serviceday-{day.date}", "green"), save=False)
             day.cover_alt = "健身广场上的服务摊位示意图"
             day.save()
-    stdout.write(f"  service days: {ServiceDay.objects.count()} ({len(days)} new from schedules)")
+    ctx.stdout.write(f"  service days: {ServiceDay.objects.count()} ({len(days)} new from schedules)")

@@ -1,9 +1,13 @@
-"""How long residents' bookings keep their name and phone (run by `manage.py purge_contacts`)."""
+"""How long residents' bookings keep their name and phone: the ``retention`` hook (core.registry),
+run by `manage.py purge_contacts`."""
 
 from events.models import ResidentBooking
 
+COUNTED = "{count} booking(s)"
+CUTOFF = "from before"
 
-def purge_bookings(cutoff, dry_run=False):
+
+def purge(cutoff, dry_run=False):
     """Erase name and phone of bookings for service days before ``cutoff`` (a datetime).
 
     The booking rows stay (queue numbers, places taken: the day's figures do not change).

@@ -1,10 +1,13 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The module, not the class: a second AppConfig class here would stop Django choosing this app's own.
+from core import registry
 
-class FeedbackConfig(AppConfig):
+
+class FeedbackConfig(registry.PortalAppConfig):
     name = "feedback"
     verbose_name = _("吹哨报到")
+    hooks = ("blocks", "demo", "scale", "bench", "retention")
 
     def ready(self):
         from communities import roles

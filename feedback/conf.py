@@ -13,11 +13,6 @@ def min_cases_for_rate():
     return getattr(settings, "FEEDBACK_MIN_CASES_FOR_RATE", 5)
 
 
-def purge_after_days():
-    """Contact data is erased this many days after a case closes (manage.py purge_contacts)."""
-    return getattr(settings, "FEEDBACK_PURGE_CONTACTS_AFTER_DAYS", 180)
-
-
 def sms_backend():
     return getattr(settings, "FEEDBACK_SMS_BACKEND", "feedback.sms.ConsoleSMSBackend")
 

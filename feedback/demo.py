@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from communities.models import Community
 from feedback.models import Actor, Case, CasePhoto, Category, Department, DispatchTask, TimelineEntry
-from ops.demo_images import scene
 
 CATEGORIES = [
     # slug, name, respond hours, on-site days, resolve days, description
@@ -71,14 +70,14 @@ def load_categories():
     return categories
 
 
-def load(stdout):
+def load(ctx):
     categories = load_categories()
     made = 0
     if not Case.objects.filter(submit_token=FLAGSHIP_TOKEN).exists():
-        flagship(categories["road"])
+        flagship(categories["road"], ctx.picture)
         made += 1
-    made += spread(categories)
-    stdout.write(f"  feedback: {Category.objects.count()} categories, {Case.objects.count()} cases ({made} new)")
+    made += spread(categories, ctx.picture)
+    ctx.stdout.write(f"  feedback: {Category.objects.count()} categories, {Case.objects.count()} cases ({made} new)")
 
 
 def _case(token, community, category, place, description, created, **fields):
@@ -99,13 +98,13 @@ def _entry(case, at, action, role, note, task=None, public=True):
     return TimelineEntry(case=case, task=task, created_at=at, action=action, role=role, note=note, is_public=public)
 
 
-def _photo(case, role, seed, palette, worn, alt, order=0, task=None, size=(1200, 800)):
+def _photo(picture, case, role, seed, palette, worn, alt, order=0, task=None, size=(1200, 800)):
     photo = CasePhoto(case=case, role=role, alt_text=alt, order=order, task=task, uploaded_at=case.created_at)
-    photo.image.save(f"{seed}.jpg", scene(seed, palette, size=size, worn=worn), save=False)
+    photo.image.save(f"{seed}.jpg", picture(seed, palette, size=size, worn=worn), save=False)
     photo.save()
 
 
-def flagship(category):
+def flagship(category, picture):
     """四环胡同28号院: about 1,500 m², some 70 residents, a crumbling surface, fixed together."""
     sihuan = Community.objects.get(slug="sihuan")
     fangguan = Department.objects.get(name="什刹海街道房管所")
@@ -215,16 +214,32 @@ def flagship(category):
             _entry(case, at["rated"], "rated", Actor.RESIDENT, "满意：" + case.rating_comment),
         ]
     )
-    _photo(case, "before", "sihuan28-before", "grey", True, "修缮前：四环胡同28号院地面起皮破损、坑洼不平（示意图）")
     _photo(
-        case, "after", "sihuan28-plan", "blue", False, "房管所工作人员在院里和居民商量修缮方案（示意图）", 1, housing
+        picture,
+        case,
+        "before",
+        "sihuan28-before",
+        "grey",
+        True,
+        "修缮前：四环胡同28号院地面起皮破损、坑洼不平（示意图）",
     )
-    _photo(case, "after", "sihuan28-after-1", "warm", False, "修缮后：院内地面平整宽敞（示意图）", 2, housing)
-    _photo(case, "after", "sihuan28-after-2", "green", False, "修缮后：老人在院里散步（示意图）", 3, housing)
+    _photo(
+        picture,
+        case,
+        "after",
+        "sihuan28-plan",
+        "blue",
+        False,
+        "房管所工作人员在院里和居民商量修缮方案（示意图）",
+        1,
+        housing,
+    )
+    _photo(picture, case, "after", "sihuan28-after-1", "warm", False, "修缮后：院内地面平整宽敞（示意图）", 2, housing)
+    _photo(picture, case, "after", "sihuan28-after-2", "green", False, "修缮后：老人在院里散步（示意图）", 3, housing)
     return case
 
 
-def spread(categories, count=84):
+def spread(categories, picture, count=84):
     """Cases over the streets and the last six months; a seeded random so reruns agree."""
     rng = random.Random(SEED)
     communities = list(Community.objects.select_related("street").order_by("street__sort_order", "sort_order"))
@@ -277,6 +292,7 @@ def spread(categories, count=84):
             rating_roll,
             publish,
             now,
+            picture,
         )
         made += 1
     return made
@@ -298,6 +314,7 @@ def build(
     rating_roll,
     publish,
     now,
+    picture,
 ):
     def clamp(t):
         return min(t, now - timedelta(minutes=5))
@@ -371,5 +388,14 @@ def build(
     Case.objects.filter(pk=case.pk).update(**fields)
     TimelineEntry.objects.bulk_create(entries)
     if publish and fields["status"] in (Case.Status.RESOLVED, Case.Status.CONFIRMED) and rating_roll < 0.3:
-        _photo(case, "after", f"demo-case-{case.pk}", "green", False, f"处置后：{place}（示意图）", size=(600, 400))
+        _photo(
+            picture,
+            case,
+            "after",
+            f"demo-case-{case.pk}",
+            "green",
+            False,
+            f"处置后：{place}（示意图）",
+            size=(600, 400),
+        )
     return case

@@ -1,14 +1,17 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+# The module, not the class: a second AppConfig class here would stop Django choosing this app's own.
+from core import registry
 
 
 def _perms(model, *actions):
     return [f"news.{action}_{model}" for action in actions]
 
 
-class NewsConfig(AppConfig):
+class NewsConfig(registry.PortalAppConfig):
     name = "news"
     verbose_name = _("新闻资讯")
+    hooks = ("search", "sitemaps", "blocks", "demo", "scale", "bench")
 
     def ready(self):
         from communities import roles

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 from communities.models import Community
 from news.models import DEFAULT_SOURCE, Column, ColumnIssue, Photo, Story, StorySection, Tag
-from ops.demo_images import scene
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -204,7 +203,7 @@ def _community(places, key):
     return places[key]
 
 
-def _photo(section, index, alt, caption, is_file, role):
+def _photo(ctx, section, index, alt, caption, is_file, role):
     order = index * 10
     existing = section.photos.filter(order=order).first()
     photo = existing or Photo(section=section, order=order)
@@ -214,11 +213,11 @@ def _photo(section, index, alt, caption, is_file, role):
     photo.role = role
     if not photo.image:
         seed = f"{section.story.slug}-{section.order}-{index}"
-        photo.image.save(f"{seed}.jpg", scene(seed, PALETTES[index % 4], worn=(role == "before")), save=False)
+        photo.image.save(f"{seed}.jpg", ctx.picture(seed, PALETTES[index % 4], worn=(role == "before")), save=False)
     photo.save()
 
 
-def load(stdout):
+def load(ctx):
     places = {(c.street.slug, c.slug): c for c in Community.objects.select_related("street")}
     tags = {}
     for name, slug in TAGS:
@@ -273,7 +272,7 @@ def load(stdout):
             defaults={"community": community, "heading": spec["heading"], "body": spec["body"]},
         )
         for index, (alt, caption, is_file, role) in enumerate(spec["photos"]):
-            _photo(section, index, alt, caption, is_file, role)
+            _photo(ctx, section, index, alt, caption, is_file, role)
     story.communities.set([places[s["community"]] for s in ISSUE_28_SECTIONS])
     story.reindex()
 
@@ -294,7 +293,7 @@ def load(stdout):
             },
         )
         if not item.cover:
-            item.cover.save(f"{slug}.jpg", scene(f"cover-{slug}", PALETTES[index % 4]), save=False)
+            item.cover.save(f"{slug}.jpg", ctx.picture(f"cover-{slug}", PALETTES[index % 4]), save=False)
             item.cover_alt = f"{title}现场示意图"
             item.save()
         item.tags.set([tags[t] for t in tag_slugs])
@@ -304,7 +303,7 @@ def load(stdout):
             order=0,
             defaults={"community": places[where[0]], "heading": places[where[0]].name, "body": f"<p>{lead}</p>"},
         )
-    stdout.write(
+    ctx.stdout.write(
         f"  news: {Story.objects.count()} stories, {Photo.objects.count()} photos, "
         f"{ColumnIssue.objects.count()} column issues"
     )

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from news.models import Column, ColumnIssue, Photo, Story, StorySection, Tag
 from news.renditions import make_renditions
-from ops.demo_images import scene
 
 ACTIVITIES = [
     "便民服务日服务居民",
@@ -77,13 +76,13 @@ STORIES_PER_ISSUE = 3
 IN_COLUMN = 0.1
 
 
-def shared_images():
+def shared_images(picture):
     """Four pictures stored once under news/photos/scale/, with their renditions."""
     images = []
     for n, palette in enumerate(["warm", "green", "blue", "grey"]):
         name = f"news/photos/scale/scale-{n}.jpg"
         if not default_storage.exists(name):
-            default_storage.save(name, scene(9000 + n, palette, worn=n == 3))
+            default_storage.save(name, picture(9000 + n, palette, worn=n == 3))
         field = Photo(image=name).image
         images.append((name, make_renditions(field)))
     return images
@@ -208,7 +207,7 @@ def seed(ctx):
         ],
         label="story sections",
     )
-    images = shared_images()
+    images = shared_images(ctx.picture)
     photos = []
     for section in sections:
         roll = rng.random()

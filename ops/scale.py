@@ -1,7 +1,8 @@
 """Shared machinery of `manage.py seed_scale`: sizes, a progress bar and bulk inserts.
 
-Each app fills its part from ``<app>/scale.py`` (a ``seed(ctx)`` function); the
-command runs them in dependency order. Rows are written with ``bulk_create`` in
+Each app fills its part from ``<app>/scale.py`` (a ``seed(ctx)`` function, the ``scale``
+hook of core.registry); the command runs them in INSTALLED_APPS order, which is their
+dependency order. Rows are written with ``bulk_create`` in
 batches: no per-row ``save()``, no signals, and the denormalised columns (search
 text, renditions, seats) are filled the way the models' own code fills them.
 """
@@ -9,9 +10,11 @@ text, renditions, seats) are filled the way the models' own code fills them.
 import random
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from core import textsearch
+from ops.demo_images import scene
 
 BATCH = 2000
 
@@ -55,10 +58,12 @@ class Progress:
 
 @dataclass
 class Context:
-    """What the apps' seeders share: the scale, a seeded random generator, the progress bar and the rows made so far."""
+    """What the apps' seeders share: the scale, a seeded random generator, the progress bar, the rows made
+    so far and the picture maker (handed down, so the apps never import ops)."""
 
     scale: float
     progress: Progress
+    picture: Callable = scene
     rng: random.Random = field(default_factory=lambda: random.Random(2026))
     made: dict = field(default_factory=dict)
     _tokens: dict = field(default_factory=dict)

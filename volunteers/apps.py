@@ -1,10 +1,13 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The module, not the class: a second AppConfig class here would stop Django choosing this app's own.
+from core import registry
 
-class VolunteersConfig(AppConfig):
+
+class VolunteersConfig(registry.PortalAppConfig):
     name = "volunteers"
     verbose_name = _("志愿服务")
+    hooks = ("search", "sitemaps", "blocks", "demo", "scale", "bench", "retention")
 
     def ready(self):
         from communities import roles

@@ -34,7 +34,7 @@ ROLES_CHUNSHUYUAN = [
 ]
 
 
-def load(stdout):
+def load(ctx):
     skills = {name: Skill.objects.get_or_create(name=name)[0] for name in SKILLS}
     communities = {c.slug: c for c in Community.objects.filter(slug__in=["wenjiajie", "chunshuyuan"])}
     User = get_user_model()
@@ -161,7 +161,7 @@ def load(stdout):
             "preferred_time": "周末下午",
         },
     )
-    stdout.write(
+    ctx.stdout.write(
         f"  volunteers: {Volunteer.objects.count()} volunteers, {Team.objects.count()} teams, "
         f"{Role.objects.count()} roles, {HoursEntry.objects.count()} hours entries"
     )

@@ -1,11 +1,15 @@
-"""How long home-visit requests keep the resident's name, phone and address (`manage.py purge_contacts`)."""
+"""How long home-visit requests keep the resident's name, phone and address: the ``retention`` hook
+(core.registry), run by `manage.py purge_contacts`."""
 
 from django.db.models import Q
 
 from volunteers.models import HomeVisit
 
+COUNTED = "{count} home visit(s)"
+CUTOFF = "from before"
 
-def purge_home_visits(cutoff, dry_run=False):
+
+def purge(cutoff, dry_run=False):
     """Erase the resident's name, phone and address of home visits finished (or cancelled) before ``cutoff``.
 
     What was done, by which team and volunteers, and their hours stay. Open requests keep everything.

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from core import registry
 from ops import serve
 
 # name -> function returning a path on the data set, or None when the app has no such page yet.
@@ -50,16 +51,12 @@ def _community():
     return community and community.get_absolute_url()
 
 
-def _optional(module):
-    """Pages of the other apps register themselves from <app>/bench.py (PAGES dict)."""
-    from importlib import import_module
-
-    try:
-        return import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return None
-        raise
+def pages():
+    """The pages above, then every app's ``bench`` hook (its PAGES dict), in INSTALLED_APPS order."""
+    found = dict(PAGES)
+    for module in registry.modules("bench"):
+        found.update(module.PAGES)
+    return found
 
 
 LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
@@ -142,11 +139,7 @@ class Command(BaseCommand):
             )
         if not shutil.which("wrk"):
             raise CommandError("wrk is missing: apt-get install wrk (make bench does this when run as root).")
-        for module in ("news.bench", "events.bench", "volunteers.bench", "feedback.bench"):
-            loaded = _optional(module)
-            if loaded is not None:
-                PAGES.update(loaded.PAGES)
-        paths = {name: resolve() for name, resolve in PAGES.items()}
+        paths = {name: resolve() for name, resolve in pages().items()}
         missing = [name for name, path in paths.items() if not path]
         if missing:
             raise CommandError(f"No data for: {', '.join(missing)}. Run `manage.py seed_scale` first.")
@@ -175,7 +168,7 @@ class Command(BaseCommand):
             self._line("search, uncached", stats)
         finally:
             serve.stop(server)
-        report = self._report(rows, options)
+        report = self._report(rows, paths, options)
         Path(options["output"]).parent.mkdir(parents=True, exist_ok=True)
         Path(options["output"]).write_text(report)
         self.stdout.write("\n" + report)
@@ -193,7 +186,7 @@ class Command(BaseCommand):
         except serve.ServerError as exc:
             raise CommandError(str(exc)) from None
 
-    def _report(self, rows, options):
+    def _report(self, rows, paths, options):
         floor = next(stats for name, _, stats in rows if name == "floor")
         lines = [
             "# Benchmark results",
@@ -210,7 +203,7 @@ class Command(BaseCommand):
         ]
         for name, path, stats in rows:
             # The uncached search runs at one connection: its ratio to the floor would mean nothing.
-            ratio = f"{stats['rps'] / floor['rps']:.2f}" if floor["rps"] and name in PAGES else "—"
+            ratio = f"{stats['rps'] / floor['rps']:.2f}" if floor["rps"] and name in paths else "—"
             lines.append(
                 f"| {name} | `{path}` | {stats['rps']:.0f} | {stats['p50']:.1f} | {stats['p99']:.1f} | "
                 f"{stats['errors']} | {ratio} |"

@@ -1,11 +1,21 @@
-from importlib import import_module
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import transaction
 
-# Each app that has demo content offers ``<app>.demo.load(stdout)``; order matters.
-DEMO_MODULES = ["communities.demo", "news.demo", "events.demo", "volunteers.demo", "feedback.demo"]
+from core import registry
+from ops.demo_images import scene
+
+
+@dataclass(frozen=True)
+class DemoContext:
+    """What each app's ``demo.load(ctx)`` gets: where to write its summary, and the picture maker
+    (handed down, so the apps never import ops)."""
+
+    stdout: OutputWrapper
+    picture: Callable = scene
 
 
 class Command(BaseCommand):
@@ -20,14 +30,10 @@ class Command(BaseCommand):
             raise CommandError(
                 "load_demo refuses to run with DJANGO_DEBUG=False: demo accounts have a public password."
             )
-        for path in DEMO_MODULES:
-            try:
-                module = import_module(path)
-            except ModuleNotFoundError as exc:
-                if exc.name == path:
-                    continue
-                raise
-            self.stdout.write(f"Loading {path} ...")
+        ctx = DemoContext(stdout=self.stdout)
+        # INSTALLED_APPS order: places first, then the apps whose rows belong to them.
+        for module in registry.modules("demo"):
+            self.stdout.write(f"Loading {module.__name__} ...")
             with transaction.atomic():
-                module.load(self.stdout)
+                module.load(ctx)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))

@@ -1,15 +1,12 @@
 """`manage.py seed_scale`: the district-scale data set the benchmark runs on."""
 
 import time
-from importlib import import_module
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from core import registry
 from ops.scale import SIZES, Context, Progress
-
-# In dependency order; each module has seed(ctx).
-PARTS = ["communities.scale", "news.scale", "events.scale", "volunteers.scale", "feedback.scale"]
 
 
 class Command(BaseCommand):
@@ -38,8 +35,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Seeding at scale {scale:g} on {connection.vendor}: {sizes}")
         ctx = Context(scale=scale, progress=Progress(self.stderr._out))
         with transaction.atomic():
-            for part in PARTS:
-                import_module(part).seed(ctx)
+            # INSTALLED_APPS order is dependency order: places first, then the rows that point at them.
+            for module in registry.modules("scale"):
+                module.seed(ctx)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # Statistics and the visibility map (index-only scans); VACUUM cannot run in a transaction.
