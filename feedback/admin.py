@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 
 from communities import scope
 from communities.admin_scope import ScopedInlineMixin
+from core.privacy import mask_phone
 from feedback import admin_forms as wf
+from feedback import workflow
 from feedback.models import Case, CaseError, CasePhoto, Category, Department, DispatchTask, TimelineEntry
-from feedback.privacy import mask_phone
 
 S = Case.Status
 
@@ -344,15 +345,15 @@ class CaseAdmin(WorkflowMovesMixin, admin.ModelAdmin):
     def apply_move(self, request, case, move, data):
         case.version = data["version"]
         if move == "accept":
-            case.accept(request.user, data["note"])
+            workflow.accept(case, data["note"], by=request.user)
         elif move == "decline":
-            case.decline(request.user, data["reason"], data["note"])
+            workflow.decline(case, data["reason"], data["note"], by=request.user)
         elif move == "dispatch":
-            case.dispatch(request.user, data["lead"], list(data["assisting"]), data["note"])
+            workflow.dispatch(case, data["lead"], list(data["assisting"]), data["note"], by=request.user)
         elif move == "resolve":
-            case.resolve(request.user, data["note"])
+            workflow.resolve(case, data["note"], by=request.user)
         elif move == "note":
-            case.add_note(request.user, data["note"], public=data["public"])
+            workflow.add_note(case, data["note"], public=data["public"], by=request.user)
 
     def story_view(self, request, object_id):
         if request.method != "POST":
@@ -541,11 +542,11 @@ class DispatchTaskAdmin(WorkflowMovesMixin, admin.ModelAdmin):
 
     def apply_move(self, request, task, move, data):
         if move == "onsite":
-            task.report_on_site(request.user, data["people"], data["when"], data["note"])
+            workflow.report_on_site(task, data["people"], data["when"], data["note"], by=request.user)
         elif move == "plan":
-            task.record_plan(request.user, data["plan"])
+            workflow.record_plan(task, data["plan"], by=request.user)
         elif move == "complete":
-            task.complete(request.user, data["result"], data["photos"])
+            workflow.complete(task, data["result"], data["photos"], by=request.user)
 
 
 @admin.register(Department)

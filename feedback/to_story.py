@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from feedback.models import Case, CaseError, _community_role
+from feedback.models import Case, CaseError
+from feedback.workflow import community_role
 
 SOURCE = "西城社区服务平台 · 吹哨报到"
 
@@ -41,7 +42,7 @@ def case_to_story(case, user):
     from news.models import Photo, Story, StorySection
 
     case = Case.objects.select_related("community__street", "category").get(pk=case.pk)
-    _community_role(user, case)  # only staff of the case's community, street or district
+    community_role(user, case)  # only staff of the case's community, street or district
     if case.status not in (Case.Status.RESOLVED, Case.Status.CONFIRMED):
         raise CaseError(_("只有已办结的诉求才能生成新闻稿。"))
     existing = Story.objects.filter(slug=story_slug(case)).first()
