@@ -115,9 +115,7 @@ class Actor(models.TextChoices):
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Cases a staff member may see: by community, or (officers) by their department's tasks."""
-        if scope.role_of(user) == scope.Role.DEPARTMENT_OFFICER:
-            return self.filter(tasks__department_id=scope.get_scope(user).department_id).distinct()
-        return scope.filter_by_scope(self, user, "community")
+        return scope.filter_by_scope(self, user, "community", department_path="tasks__department")
 
     def published(self):
         return self.filter(is_published=True).exclude(status__in=[Case.Status.SUBMITTED, Case.Status.DECLINED])
@@ -243,9 +241,8 @@ class Case(models.Model):
 
 class DispatchTaskQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if scope.role_of(user) == scope.Role.DEPARTMENT_OFFICER:
-            return self.filter(department_id=scope.get_scope(user).department_id)
-        return scope.filter_by_scope(self, user, "case__community")
+        """Tasks a staff member may see: by the case's community, or (officers) their department's."""
+        return scope.filter_by_scope(self, user, "case__community", department_path="department")
 
     def overdue(self, now=None):
         now = now or timezone.now()
