@@ -1,9 +1,11 @@
 """The admin half of staff scope: one mixin every scoped ModelAdmin uses.
 
 A ModelAdmin names the path from its model to Community in ``scope_path``
-(see ``communities.scope.filter_by_scope``). The mixin then narrows the change
-list, refuses objects outside the scope (404 on the change page, 403 on
-changes), and limits every Street/Community choice in forms and inlines.
+(see ``communities.scope.filter_by_scope``), and, for models a department
+officer works on, the path to their Department in ``scope_department_path``.
+The mixin then narrows the change list, refuses objects outside the scope
+(404 on the change page, 403 on changes), and limits every Street/Community
+choice in forms and inlines.
 """
 
 from django.contrib import admin
@@ -22,9 +24,12 @@ def limit_place_choices(db_field, user, kwargs):
 
 class ScopedAdminMixin:
     scope_path = "community"
+    scope_department_path = None
 
     def get_queryset(self, request):
-        return scope.filter_by_scope(super().get_queryset(request), request.user, self.scope_path)
+        return scope.filter_by_scope(
+            super().get_queryset(request), request.user, self.scope_path, department_path=self.scope_department_path
+        )
 
     def _in_scope(self, request, obj):
         return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()

@@ -65,16 +65,21 @@ def scoped_streets(user):
     return Street.objects.none()
 
 
-def filter_by_scope(queryset, user, path):
+def filter_by_scope(queryset, user, path, department_path=None):
     """``queryset`` narrowed to the user's scope.
 
     ``path`` leads from the model to its Community (``"community"``,
     ``"section__community"``...), or is ``"self_community"`` / ``"self_street"``
     for the place models themselves, or ``"street:<path>"`` for models that
-    hang on a Street.
+    hang on a Street. ``department_path`` (``"department"``, ``"tasks__department"``)
+    is for models a department officer may reach: they see the rows it leads to
+    their own department, each once, and nothing by community.
     """
     if is_district_admin(user):
         return queryset
+    if department_path is not None and role_of(user) == Role.DEPARTMENT_OFFICER:
+        reached = queryset.model._default_manager.filter(**{department_path: get_scope(user).department_id})
+        return queryset.filter(pk__in=reached.values("pk"))
     if path == "self_community":
         return queryset.filter(pk__in=scoped_communities(user).values("pk"))
     if path == "self_street":

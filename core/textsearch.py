@@ -2,8 +2,9 @@
 
 Text is segmented with jieba (search mode, so 便民服务日 also yields 便民 and 服务)
 and stored as space-separated tokens in an indexed text column; a query is
-segmented the same way and every term must appear. Two-character words such as
-社区 or 理发 are ordinary tokens, so they match.
+segmented the same way and every term must appear (``filter_terms``, the one
+filter every app's search uses). Two-character words such as 社区 or 理发 are
+ordinary tokens, so they match.
 """
 
 import functools
@@ -11,6 +12,7 @@ import logging
 import re
 import threading
 
+from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -68,14 +70,6 @@ def warm_up():
     _jieba().initialize()
 
 
-def add_words(words):
-    jieba = _jieba()
-    for word in words:
-        if word:
-            jieba.add_word(word, freq=20000)
-    _segment_short.cache_clear()  # the dictionary changed: so may the tokens
-
-
 def segment(text):
     """Distinct lower-case tokens of ``text``, punctuation dropped, in order."""
     if not text:
@@ -115,6 +109,24 @@ def query_terms(query, limit=8):
     """The terms of a visitor's query; capped so a hostile query stays cheap."""
     query = (query or "")[:100]
     return segment(query)[:limit]
+
+
+def filter_terms(queryset, terms, field="search_text"):
+    """The rows whose ``field`` (written by ``index_text``) holds every one of ``terms``.
+
+    The site search's one rule, the same for news, service days and teams: a result must
+    contain every term of the query, so each word a resident adds narrows the results and
+    nothing shown lacks a word they typed. Terms match whole tokens only (the column frames
+    each token with spaces), with one LIKE per term that behaves the same on SQLite and
+    PostgreSQL. Ranking among the results is each app's own (``score`` in its search.py).
+    No terms, no rows.
+    """
+    if not terms:
+        return queryset.none()
+    condition = Q()
+    for term in terms:
+        condition &= Q(**{f"{field}__contains": f" {term} "})
+    return queryset.filter(condition)
 
 
 def highlight(text, terms):

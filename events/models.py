@@ -2,7 +2,6 @@ import calendar
 import datetime
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -311,7 +310,3 @@ class ResidentBooking(models.Model):
 
     def get_absolute_url(self):
         return reverse("events:booking", args=[self.token])
-
-
-def site_url(path):
-    return settings.SITE_URL + path

@@ -1,18 +1,13 @@
 """Service days for the site search: search(terms, limit) -> list of result dicts."""
 
-from django.db.models import Q
-
-from core.textsearch import highlight
+from core.textsearch import filter_terms, highlight
 from events.models import ServiceDay
 
 
 def search(terms, limit=20):
     if not terms:
         return []
-    q = Q()
-    for term in terms:
-        q &= Q(search_text__contains=f" {term} ")
-    days = ServiceDay.objects.visible().filter(q).select_related("community").order_by("-date")[:limit]
+    days = filter_terms(ServiceDay.objects.visible(), terms).select_related("community").order_by("-date")[:limit]
     results = []
     for day in days:
         hits = sum(day.search_text.count(f" {t} ") for t in terms)

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feedback import conf
+from feedback import conf, notify
 from feedback.models import Actor, Case, CasePhoto, TimelineEntry
 
 MAX_PHOTOS = 6
@@ -79,8 +79,6 @@ def submit_case(
                 note=_("居民反映：%(category)s") % {"category": category.name},
                 created_at=now,
             )
-            from feedback import notify
-
             transaction.on_commit(lambda: notify.submitted(case.pk))
     except IntegrityError:
         # The same token raced us from a second request: hand back the case it made.

@@ -1,12 +1,11 @@
-from datetime import timedelta
-
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities import scope
 from core.images import CleanImageField
-from feedback import conf
+from core.privacy import scrub_phones
 
 
 class Department(models.Model):
@@ -116,11 +115,7 @@ class Actor(models.TextChoices):
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Cases a staff member may see: by community, or (officers) by their department's tasks."""
-        from communities import scope
-
-        if scope.role_of(user) == scope.Role.DEPARTMENT_OFFICER:
-            return self.filter(tasks__department_id=scope.get_scope(user).department_id).distinct()
-        return scope.filter_by_scope(self, user, "community")
+        return scope.filter_by_scope(self, user, "community", department_path="tasks__department")
 
     def published(self):
         return self.filter(is_published=True).exclude(status__in=[Case.Status.SUBMITTED, Case.Status.DECLINED])
@@ -227,15 +222,7 @@ class Case(models.Model):
 
     @property
     def public_text(self):
-        from feedback.privacy import scrub
-
-        return scrub(self.public_summary or self.description)
-
-    @property
-    def reopen_until(self):
-        if self.resolved_at is None:
-            return None
-        return self.resolved_at + timedelta(days=conf.reopen_days())
+        return scrub_phones(self.public_summary or self.description)
 
     @property
     def can_be_rated(self):
@@ -251,173 +238,11 @@ class Case(models.Model):
             return True
         return any(t.is_overdue for t in self.current_tasks())
 
-    # --- the moves ---
-
-    def accept(self, user, note=""):
-        """待受理 / 居民不满意 → 已受理."""
-        with transaction.atomic():
-            locked = self._lock(user, {self.Status.SUBMITTED, self.Status.REOPENED}, _("受理"))
-            role = _community_role(user, locked)
-            now = timezone.now()
-            fields = {"status": self.Status.ACCEPTED}
-            if locked.responded_at is None:
-                fields["responded_at"] = now
-            self._commit(locked, fields)
-            self._log(TimelineEntry.Action.ACCEPTED, role, note or _("社区已受理，正在协调处理。"), public=True)
-        return self
-
-    def decline(self, user, reason, note):
-        """待受理 → 不予受理 / 重复 / 非本辖区 (with a reason residents can read)."""
-        if reason not in self.DeclineReason.values:
-            raise CaseError(_("请选择不予受理的原因。"))
-        if not (note or "").strip():
-            raise CaseError(_("请写明不予受理的理由，居民会看到这段说明。"))
-        with transaction.atomic():
-            locked = self._lock(user, {self.Status.SUBMITTED}, _("不予受理"))
-            role = _community_role(user, locked)
-            now = timezone.now()
-            fields = {"status": self.Status.DECLINED, "decline_reason": reason, "closed_at": now}
-            if locked.responded_at is None:
-                fields["responded_at"] = now
-            self._commit(locked, fields)
-            label = self.DeclineReason(reason).label
-            self._log(TimelineEntry.Action.DECLINED, role, f"{label}：{note.strip()}", public=True)
-        return self
-
-    def dispatch(self, user, lead, assisting=(), note=""):
-        """已受理 → 已吹哨: one leading department (主办) and any assisting ones (协办), each a task."""
-        assisting = [d for d in assisting if d.pk != lead.pk]
-        if len({d.pk for d in assisting}) != len(assisting):
-            raise CaseError(_("同一个协办部门只能选一次。"))
-        with transaction.atomic():
-            locked = self._lock(user, {self.Status.ACCEPTED}, _("吹哨派单"))
-            role = _community_role(user, locked)
-            now = timezone.now()
-            category = locked.category
-            for department, is_lead in [(lead, True), *((d, False) for d in assisting)]:
-                DispatchTask.objects.create(
-                    case=locked,
-                    round=locked.round,
-                    department=department,
-                    is_lead=is_lead,
-                    created_at=now,
-                    onsite_deadline=now + timedelta(days=category.onsite_days),
-                    deadline=now + timedelta(days=category.resolve_days),
-                )
-            self._commit(locked, {"status": self.Status.DISPATCHED, "dispatched_at": now})
-            names = "、".join([f"{lead.name}（主办）", *(f"{d.name}（协办）" for d in assisting)])
-            text = _("社区吹哨，请%(names)s到现场报到。") % {"names": names}
-            self._log(TimelineEntry.Action.DISPATCHED, role, f"{text}{note and ' ' + note}", public=True)
-        return self
-
-    def resolve(self, user, note):
-        """方案已定 → 已办结, once every department's task of this round is done."""
-        if not (note or "").strip():
-            raise CaseError(_("请写明办理结果，居民会看到这段说明。"))
-        with transaction.atomic():
-            locked = self._lock(user, {self.Status.PLANNED}, _("办结"))
-            role = _community_role(user, locked)
-            tasks = list(locked.tasks.filter(round=locked.round))
-            if any(t.status != DispatchTask.Status.DONE for t in tasks):
-                raise CaseError(_("还有部门没有完成处置，不能办结。"))
-            if not locked.photos.filter(role=CasePhoto.Role.AFTER).exists():
-                raise CaseError(_("办结前请先由部门上传处置后的照片。"))
-            now = timezone.now()
-            self._commit(locked, {"status": self.Status.RESOLVED, "resolved_at": now})
-            self._log(TimelineEntry.Action.RESOLVED, role, note.strip(), public=True)
-        return self
-
-    def rate(self, rating, comment=""):
-        """The resident with the code: 满意/基本满意 closes the case; 不满意 reopens it within the window."""
-        if rating not in self.Rating.values:
-            raise CaseError(_("请选择满意、基本满意或不满意。"))
-        comment = (comment or "").strip()[:500]
-        with transaction.atomic():
-            locked = self._lock(None, {self.Status.RESOLVED}, _("评价"), check_version=False)
-            now = timezone.now()
-            fields = {"rating": rating, "rating_comment": comment, "rated_at": now}
-            label = self.Rating(rating).label
-            text = f"{label}{('：' + comment) if comment else ''}"
-            if rating == self.Rating.UNSATISFIED:
-                if locked.resolved_at and now > locked.resolved_at + timedelta(days=conf.reopen_days()):
-                    raise CaseError(
-                        _("办结已超过 %(days)s 天，不能再申请重新办理。如仍有问题，请重新提交一条诉求。")
-                        % {"days": conf.reopen_days()}
-                    )
-                fields.update(status=self.Status.REOPENED, round=locked.round + 1, resolved_at=None)
-                self._commit(locked, fields)
-                self._log(TimelineEntry.Action.REOPENED, Actor.RESIDENT, text, public=True)
-            else:
-                fields.update(status=self.Status.CONFIRMED, closed_at=now)
-                self._commit(locked, fields)
-                self._log(TimelineEntry.Action.RATED, Actor.RESIDENT, text, public=True)
-        return self
-
-    def add_note(self, user, note, public=False):
-        with transaction.atomic():
-            locked = self._lock(user, set(self.Status.values), _("备注"), check_version=False)
-            role = _community_role(user, locked)
-            self._log(TimelineEntry.Action.NOTE, role, note, public=public)
-
-    # --- machinery ---
-
-    def _lock(self, user, allowed, verb, check_version=True):
-        locked = Case.objects.select_for_update().select_related("category", "community").get(pk=self.pk)
-        if check_version and locked.version != self.version:
-            raise CaseConflict(
-                _("这条诉求刚刚已被其他工作人员处理（现在是“%(status)s”），请刷新页面查看后再操作。")
-                % {"status": locked.get_status_display()}
-            )
-        if locked.status not in allowed:
-            raise CaseError(
-                _("这条诉求现在是“%(status)s”，不能%(verb)s。") % {"status": locked.get_status_display(), "verb": verb}
-            )
-        return locked
-
-    def _commit(self, locked, fields):
-        """A conditional update on the version: if anyone slipped in, nothing is written."""
-        rows = Case.objects.filter(pk=locked.pk, version=locked.version).update(version=locked.version + 1, **fields)
-        if rows != 1:
-            raise CaseConflict(_("这条诉求刚刚已被其他工作人员处理，请刷新页面查看后再操作。"))
-        locked.version += 1
-        for target in {id(self): self, id(locked): locked}.values():
-            for name, value in fields.items():
-                setattr(target, name, value)
-            target.version = locked.version
-
-    def _log(self, action, role, note, public, task=None):
-        entry = TimelineEntry.objects.create(
-            case_id=self.pk, task=task, action=action, role=role, note=str(note), is_public=public
-        )
-        if public:
-            from feedback import notify
-
-            case_id, entry_id = self.pk, entry.pk
-            transaction.on_commit(lambda: notify.status_changed(case_id, entry_id))
-        return entry
-
-
-def _community_role(user, case):
-    """The role a community-side move is made in, or a refusal."""
-    from communities import scope
-
-    role = scope.role_of(user)
-    if role == scope.Role.DEPARTMENT_OFFICER:
-        raise CaseError(_("职能部门只能处理派给本部门的任务，受理、派单和办结由社区负责。"))
-    if role not in (scope.Role.DISTRICT_ADMIN, scope.Role.STREET_EDITOR, scope.Role.COMMUNITY_WORKER):
-        raise CaseError(_("只有社区工作者、街道或区级工作人员可以办理居民诉求。"))
-    if not scope.covers_community(user, case.community_id):
-        raise CaseError(_("这条诉求不属于您负责的社区，不能办理。"))
-    return role
-
 
 class DispatchTaskQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from communities import scope
-
-        if scope.role_of(user) == scope.Role.DEPARTMENT_OFFICER:
-            return self.filter(department_id=scope.get_scope(user).department_id)
-        return scope.filter_by_scope(self, user, "case__community")
+        """Tasks a staff member may see: by the case's community, or (officers) their department's."""
+        return scope.filter_by_scope(self, user, "case__community", department_path="department")
 
     def overdue(self, now=None):
         now = now or timezone.now()
@@ -478,92 +303,6 @@ class DispatchTask(models.Model):
         if self.done_at:
             return self.done_at > self.deadline
         return self.deadline < timezone.now()
-
-    @property
-    def is_onsite_overdue(self):
-        return (self.onsite_at or timezone.now()) > self.onsite_deadline
-
-    def report_on_site(self, user, people, when=None, note=""):
-        """报到: the department came to the place (who came, when)."""
-        if not (people or "").strip():
-            raise CaseError(_("请填写到场人员，例如：房管所 2 人。"))
-        when = when or timezone.now()
-        if when > timezone.now() + timedelta(minutes=5):
-            raise CaseError(_("报到时间不能晚于现在。"))
-        with transaction.atomic():
-            task, case = self._lock(user, self.Status.DISPATCHED, _("报到"))
-            if when < task.created_at - timedelta(minutes=5):
-                raise CaseError(_("报到时间不能早于派单时间。"))
-            task._save(status=self.Status.ON_SITE, onsite_at=when, onsite_people=people.strip())
-            if case.status == Case.Status.DISPATCHED:
-                case._commit(case, {"status": Case.Status.ON_SITE})
-            text = _("%(dept)s到现场报到（%(people)s）。") % {"dept": task.department.name, "people": people.strip()}
-            case._log(
-                TimelineEntry.Action.ON_SITE, Actor.DEPARTMENT_OFFICER, f"{text}{note and ' ' + note}", True, task
-            )
-        self.refresh_from_db()
-        return self
-
-    def record_plan(self, user, plan, public=True):
-        if not (plan or "").strip():
-            raise CaseError(_("请写明处置方案。"))
-        with transaction.atomic():
-            task, case = self._lock(user, self.Status.ON_SITE, _("确定方案"))
-            task._save(status=self.Status.PLANNED, plan=plan.strip(), planned_at=timezone.now())
-            if task.is_lead and case.status in (Case.Status.DISPATCHED, Case.Status.ON_SITE):
-                case._commit(case, {"status": Case.Status.PLANNED})
-            case._log(TimelineEntry.Action.PLANNED, Actor.DEPARTMENT_OFFICER, plan.strip(), public, task)
-        self.refresh_from_db()
-        return self
-
-    def complete(self, user, result, photos=()):
-        """Done, with at least one 'after' photo (already checked uploads or image files)."""
-        if not (result or "").strip():
-            raise CaseError(_("请写明处置结果。"))
-        if not photos and not self.case.photos.filter(task=self, role=CasePhoto.Role.AFTER).exists():
-            raise CaseError(_("请至少上传一张处置后的照片。"))
-        with transaction.atomic():
-            task, case = self._lock(user, self.Status.PLANNED, _("完成处置"))
-            task._save(status=self.Status.DONE, result=result.strip(), done_at=timezone.now())
-            for index, upload in enumerate(photos):
-                CasePhoto.objects.create(
-                    case=case,
-                    task=task,
-                    role=CasePhoto.Role.AFTER,
-                    image=upload,
-                    order=100 + index,
-                    alt_text=_("处置后：%(place)s") % {"place": case.place},
-                )
-            case._log(TimelineEntry.Action.DONE, Actor.DEPARTMENT_OFFICER, result.strip(), True, task)
-        self.refresh_from_db()
-        return self
-
-    def _lock(self, user, expected, verb):
-        from communities import scope
-
-        role = scope.role_of(user)
-        if role != scope.Role.DEPARTMENT_OFFICER:
-            raise CaseError(_("只有被派单的职能部门工作人员可以%(verb)s。") % {"verb": verb})
-        if scope.get_scope(user).department_id != self.department_id:
-            raise CaseError(_("这项任务派给了%(dept)s，您所在的部门不能处理。") % {"dept": self.department.name})
-        case = Case.objects.select_for_update().select_related("category").get(pk=self.case_id)
-        task = DispatchTask.objects.select_for_update().select_related("department").get(pk=self.pk)
-        if task.round != case.round:
-            raise CaseError(_("这项任务属于上一轮办理，已经结束。"))
-        if case.status in (Case.Status.RESOLVED, Case.Status.CONFIRMED, Case.Status.DECLINED):
-            raise CaseError(
-                _("这条诉求已经“%(status)s”，不能再%(verb)s。") % {"status": case.get_status_display(), "verb": verb}
-            )
-        if task.status != expected:
-            raise CaseError(
-                _("这项任务现在是“%(status)s”，不能%(verb)s。") % {"status": task.get_status_display(), "verb": verb}
-            )
-        return task, case
-
-    def _save(self, **fields):
-        DispatchTask.objects.filter(pk=self.pk).update(**fields)
-        for name, value in fields.items():
-            setattr(self, name, value)
 
 
 class CasePhoto(models.Model):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
+from feedback.models import Case, TimelineEntry
 from feedback.sms import send_sms
 
 logger = logging.getLogger("feedback.notify")
@@ -16,8 +17,6 @@ def _track_url(case):
 
 
 def submitted(case_id):
-    from feedback.models import Case
-
     case = Case.objects.filter(pk=case_id).first()
     if case is None:
         return
@@ -29,8 +28,6 @@ def submitted(case_id):
 
 
 def status_changed(case_id, entry_id):
-    from feedback.models import Case, TimelineEntry
-
     case = Case.objects.filter(pk=case_id).first()
     entry = TimelineEntry.objects.filter(pk=entry_id).first()
     if case is None or entry is None or entry.role == "resident":

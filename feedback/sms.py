@@ -20,16 +20,6 @@ class ConsoleSMSBackend:
         return True
 
 
-class LocmemSMSBackend:
-    """Keeps messages in ``outbox`` (for tests)."""
-
-    outbox = []
-
-    def send(self, phone, text):
-        self.outbox.append((phone, text))
-        return True
-
-
 def get_backend():
     return import_string(conf.sms_backend())()
 

@@ -1,9 +1,7 @@
 """From case to story: a resolved case becomes a DRAFT news story for an editor to finish.
 
-Written against the news app's contract (built on another branch):
-``news.models.Story`` (title, slug, lead, body HTML, source, status, M2M communities),
-``StorySection`` (story → "sections", community, heading, body, order) and
-``Photo`` (section → "photos", image, caption, alt_text, is_file_photo, role, order).
+The story is assembled by ``news.stories.build_story`` (one section, for the case's community);
+the case's photos, before and after, become that section's photos.
 """
 
 from django.core.files.base import ContentFile
@@ -12,7 +10,10 @@ from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from feedback.models import Case, CaseError, _community_role
+from feedback.models import Case, CaseError
+from feedback.workflow import community_role
+from news.models import Photo, Story
+from news.stories import build_story
 
 SOURCE = "西城社区服务平台 · 吹哨报到"
 
@@ -38,10 +39,8 @@ def _timeline_html(case):
 
 def case_to_story(case, user):
     """Create (or return the already created) draft story for a resolved case."""
-    from news.models import Photo, Story, StorySection
-
     case = Case.objects.select_related("community__street", "category").get(pk=case.pk)
-    _community_role(user, case)  # only staff of the case's community, street or district
+    community_role(user, case)  # only staff of the case's community, street or district
     if case.status not in (Case.Status.RESOLVED, Case.Status.CONFIRMED):
         raise CaseError(_("只有已办结的诉求才能生成新闻稿。"))
     existing = Story.objects.filter(slug=story_slug(case)).first()
@@ -73,21 +72,14 @@ def case_to_story(case, user):
         _timeline_html(case),
     )
     with transaction.atomic():
-        story = Story.objects.create(
+        story, (section,) = build_story(
+            story_slug(case),
+            [{"community": community, "heading": f"{community.street.name} · {community.name}", "body": section_body}],
             title=title[:200],
-            slug=story_slug(case),
             lead=lead,
             body=str(body),
             source=SOURCE,
             status=Story.Status.DRAFT,
-        )
-        story.communities.add(community)
-        section = StorySection.objects.create(
-            story=story,
-            community=community,
-            heading=f"{community.street.name} · {community.name}",
-            body=section_body,
-            order=0,
         )
         for order, photo in enumerate(case.photos.order_by("-role", "order", "pk")):
             with photo.image.open("rb") as source:

@@ -1,16 +1,17 @@
 import csv
+import uuid
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.params import id_or_none
-from feedback import charts, conf, figures
+from feedback import charts, conf, figures, workflow
 from feedback.forms import CaseForm, RatingForm, StreetFilterForm, TrackLookupForm
 from feedback.intake import submit_case
 from feedback.models import Case, CaseError, CasePhoto, Category, DispatchTask, TimelineEntry
@@ -71,8 +72,6 @@ def new_case(request):
 
 
 def _is_uuid(value):
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:
@@ -143,7 +142,7 @@ def rate(request, code):
     if not form.is_valid():
         return track(request, code, rating_form=form, status=400)
     try:
-        case.rate(form.cleaned_data["rating"], form.cleaned_data["comment"])
+        workflow.rate(case, form.cleaned_data["rating"], form.cleaned_data["comment"])
     except CaseError as exc:
         form.add_error(None, exc.message)
         return track(request, code, rating_form=form, status=409)
@@ -168,7 +167,7 @@ def metoo(request, code):
         return redirect("feedback:board")
     if not allow("metoo", request, conf.metoo_rate()):
         return _refused(request, _("操作太频繁"), _("附议次数过多，请稍后再试。"), 429)
-    Case.objects.filter(pk=case.pk).update(metoo_count=F("metoo_count") + 1)
+    workflow.metoo(case)
     messages.success(request, _("已附议。谢谢您告诉我们这件事也影响到您。"))
     response = redirect("feedback:board")
     done.add(case.pk)

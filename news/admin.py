@@ -21,7 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from communities import scope
 from communities.admin_scope import ScopedAdminMixin, ScopedInlineMixin
-from news import preview, workflow
+from news import preview, stories, workflow
 from news.models import Column, ColumnIssue, Correction, Photo, Story, StorySection, Tag
 
 Status = Story.Status
@@ -207,10 +207,7 @@ class StoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        story = form.instance
-        section_places = StorySection.objects.filter(story=story).values_list("community_id", flat=True)
-        story.communities.add(*set(section_places))
-        story.reindex()
+        stories.cover_sections(form.instance)
 
     # --- actions: every one through news.workflow -------------------------
     def _apply(self, request, queryset, move, done):

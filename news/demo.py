@@ -5,7 +5,8 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from communities.models import Community
-from news.models import DEFAULT_SOURCE, Column, ColumnIssue, Photo, Story, StorySection, Tag
+from news.models import DEFAULT_SOURCE, Column, ColumnIssue, Photo, Story, Tag
+from news.stories import build_story
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -199,10 +200,6 @@ MORE_STORIES = [
 PALETTES = ["warm", "green", "blue", "grey"]
 
 
-def _community(places, key):
-    return places[key]
-
-
 def _photo(ctx, section, index, alt, caption, is_file, role):
     order = index * 10
     existing = section.photos.filter(order=order).first()
@@ -245,64 +242,58 @@ def load(ctx):
         (27, datetime.date(2023, 5, 23), "邻里守望，文明有温度"),
     ]:
         ColumnIssue.objects.update_or_create(column=column, number=number, defaults={"date": day, "headline": headline})
-    story, _ = Story.objects.update_or_create(
-        slug="zou-shequ-28",
-        defaults={
-            "title": "走社区·看新貌（第二十八期）：红色领航，三个社区奏响文明“交响曲”",
-            "subtitle": "红色领航·椿满园｜贴心志愿为民服务｜“吹哨”聚集合力",
-            "lead": "椿树园社区把便民服务日办成了每月之约，温家街社区的老志愿队常年为老人义剪，"
-            "四环社区一声“哨响”修平了大杂院。党建是引擎，志愿服务是载体，服务居民是支点。",
-            "body": "<p>本期《走社区·看新貌》走进椿树、金融街、什刹海三个街道的三个社区，"
-            "看看他们如何把文明创建落到居民身边的小事上。</p>",
-            "source": DEFAULT_SOURCE,
-            "author": "北京西城官方发布",
-            "responsible_editor": "区文明办",
-            "column_issue": issue,
-            "status": Story.Status.PUBLISHED,
-            "published_at": published_28,
-            "is_featured": True,
-        },
+    _story, sections = build_story(
+        "zou-shequ-28",
+        [
+            {
+                "community": places[spec["community"]],
+                "heading": spec["heading"],
+                "body": spec["body"],
+                "order": order * 10,
+            }
+            for order, spec in enumerate(ISSUE_28_SECTIONS)
+        ],
+        tags=[tags["dangjian"], tags["bianmin"], tags["zhiyuan"], tags["chuishao"], tags["wenming"]],
+        title="走社区·看新貌（第二十八期）：红色领航，三个社区奏响文明“交响曲”",
+        subtitle="红色领航·椿满园｜贴心志愿为民服务｜“吹哨”聚集合力",
+        lead="椿树园社区把便民服务日办成了每月之约，温家街社区的老志愿队常年为老人义剪，"
+        "四环社区一声“哨响”修平了大杂院。党建是引擎，志愿服务是载体，服务居民是支点。",
+        body="<p>本期《走社区·看新貌》走进椿树、金融街、什刹海三个街道的三个社区，"
+        "看看他们如何把文明创建落到居民身边的小事上。</p>",
+        source=DEFAULT_SOURCE,
+        author="北京西城官方发布",
+        responsible_editor="区文明办",
+        column_issue=issue,
+        status=Story.Status.PUBLISHED,
+        published_at=published_28,
+        is_featured=True,
     )
-    story.tags.set([tags["dangjian"], tags["bianmin"], tags["zhiyuan"], tags["chuishao"], tags["wenming"]])
-    for order, spec in enumerate(ISSUE_28_SECTIONS):
-        community = places[spec["community"]]
-        section, _ = StorySection.objects.update_or_create(
-            story=story,
-            order=order * 10,
-            defaults={"community": community, "heading": spec["heading"], "body": spec["body"]},
-        )
+    for section, spec in zip(sections, ISSUE_28_SECTIONS, strict=True):
         for index, (alt, caption, is_file, role) in enumerate(spec["photos"]):
             _photo(ctx, section, index, alt, caption, is_file, role)
-    story.communities.set([places[s["community"]] for s in ISSUE_28_SECTIONS])
-    story.reindex()
 
     today = datetime.datetime.now(SHANGHAI).replace(hour=9, minute=30, second=0, microsecond=0)
     for index, (slug, title, lead, where, tag_slugs, days, featured) in enumerate(MORE_STORIES):
-        item, _ = Story.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "title": title,
-                "lead": lead,
-                "body": f"<p>{lead}</p><p>社区工作人员表示，会听取居民意见，把这件事长期做下去。</p>",
-                "source": "西城区" + places[where[0]].street.name,
-                "author": places[where[0]].name,
-                "status": Story.Status.PUBLISHED,
-                "published_at": today - datetime.timedelta(days=days),
-                "is_featured": featured,
-                "column_issue": None,
-            },
+        first = places[where[0]]
+        item, _sections = build_story(
+            slug,
+            [{"community": first, "heading": first.name, "body": f"<p>{lead}</p>"}],
+            communities=[places[w] for w in where],
+            tags=[tags[t] for t in tag_slugs],
+            title=title,
+            lead=lead,
+            body=f"<p>{lead}</p><p>社区工作人员表示，会听取居民意见，把这件事长期做下去。</p>",
+            source="西城区" + first.street.name,
+            author=first.name,
+            status=Story.Status.PUBLISHED,
+            published_at=today - datetime.timedelta(days=days),
+            is_featured=featured,
+            column_issue=None,
         )
         if not item.cover:
             item.cover.save(f"{slug}.jpg", ctx.picture(f"cover-{slug}", PALETTES[index % 4]), save=False)
             item.cover_alt = f"{title}现场示意图"
             item.save()
-        item.tags.set([tags[t] for t in tag_slugs])
-        item.communities.set([places[w] for w in where])
-        section, _ = StorySection.objects.update_or_create(
-            story=item,
-            order=0,
-            defaults={"community": places[where[0]], "heading": places[where[0]].name, "body": f"<p>{lead}</p>"},
-        )
     ctx.stdout.write(
         f"  news: {Story.objects.count()} stories, {Photo.objects.count()} photos, "
         f"{ColumnIssue.objects.count()} column issues"

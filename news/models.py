@@ -132,11 +132,8 @@ class StoryQuerySet(models.QuerySet):
         return self.select_related("column_issue__column").order_by("-published_at", "-pk")
 
     def search(self, terms):
-        """Stories whose search text holds any of ``terms`` (whole tokens)."""
-        condition = Q()
-        for term in terms:
-            condition |= Q(search_text__contains=f" {term} ")
-        return self.filter(condition) if terms else self.none()
+        """Stories whose search text holds every one of ``terms`` (see ``textsearch.filter_terms``)."""
+        return textsearch.filter_terms(self, terms)
 
 
 class Story(models.Model):

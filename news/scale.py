@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from news.models import Column, ColumnIssue, Photo, Story, StorySection, Tag
 from news.renditions import make_renditions
+from news.stories import communities_from_sections
 
 ACTIVITIES = [
     "便民服务日服务居民",
@@ -172,13 +173,27 @@ def seed(ctx):
         )
     stories = ctx.bulk(Story, stories, label="stories", total=total)
 
+    # Sections first (unsaved), so each story's communities come from them by the one rule.
+    sections_of = [
+        [
+            StorySection(
+                story_id=story.pk,
+                community_id=communities[c].pk,
+                heading=f"{communities[c].name}：{communities[c].brand}",
+                body=f"<p>{PARAGRAPHS[p]}</p>",
+                order=order,
+            )
+            for order, (c, p) in enumerate(zip(community_ids, section_paras, strict=True))
+        ]
+        for story, (community_ids, section_paras) in zip(stories, plan, strict=True)
+    ]
     through = Story.communities.through
     ctx.bulk(
         through,
         [
-            through(story_id=story.pk, community_id=communities[c].pk)
-            for story, (community_ids, _) in zip(stories, plan, strict=True)
-            for c in community_ids
+            through(story_id=story.pk, community_id=community_id)
+            for story, its_sections in zip(stories, sections_of, strict=True)
+            for community_id in communities_from_sections(its_sections)
         ],
         label="story communities",
     )
@@ -193,19 +208,7 @@ def seed(ctx):
         label="story tags",
     )
     sections = ctx.bulk(
-        StorySection,
-        [
-            StorySection(
-                story_id=story.pk,
-                community_id=communities[c].pk,
-                heading=f"{communities[c].name}：{communities[c].brand}",
-                body=f"<p>{PARAGRAPHS[p]}</p>",
-                order=order,
-            )
-            for story, (community_ids, section_paras) in zip(stories, plan, strict=True)
-            for order, (c, p) in enumerate(zip(community_ids, section_paras, strict=True))
-        ],
-        label="story sections",
+        StorySection, [section for its_sections in sections_of for section in its_sections], label="story sections"
     )
     images = shared_images(ctx.picture)
     photos = []

@@ -36,11 +36,6 @@ class Skill(models.Model):
         return self.name
 
 
-class VolunteerQuerySet(models.QuerySet):
-    def with_hours(self):
-        return self.annotate(total_hours=Sum("hours_entries__hours"))
-
-
 class Volunteer(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -64,7 +59,6 @@ class Volunteer(models.Model):
     anonymised = models.BooleanField(_("已注销"), default=False, editable=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = VolunteerQuerySet.as_manager()
     scope_path = "community"
 
     class Meta:

@@ -1,18 +1,13 @@
 """Volunteer teams for the site search: search(terms, limit) -> list of result dicts."""
 
-from django.db.models import Q
-
-from core.textsearch import highlight
+from core.textsearch import filter_terms, highlight
 from volunteers.models import Team
 
 
 def search(terms, limit=20):
     if not terms:
         return []
-    q = Q()
-    for term in terms:
-        q &= Q(search_text__contains=f" {term} ")
-    teams = Team.objects.filter(q).select_related("community").order_by("name")[:limit]
+    teams = filter_terms(Team.objects.all(), terms).select_related("community").order_by("name")[:limit]
     return [
         {
             "kind": "team",

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from communities.models import StaffScope
+from feedback import workflow
 from feedback.models import Case, Category
 from tests import factories
 
@@ -92,10 +93,12 @@ def test_courtyard_story_from_report_to_rating(page, screenshot, settings, tmp_p
 
     # The assisting 城管办 does its part too (its own officer, through the same rules).
     task = case.tasks.get(department=chengguan)
-    task.report_on_site(officer_city, "城管办 2 人")
-    task.record_plan(officer_city, "施工前清理院内堆物。")
+    workflow.report_on_site(task, "城管办 2 人", by=officer_city)
+    workflow.record_plan(task, "施工前清理院内堆物。", by=officer_city)
     city_photo = Path(photo_file(tmp_path, "city.jpg", (80, 120, 160))).read_bytes()
-    task.complete(officer_city, "堆物已清理。", [SimpleUploadedFile("city.jpg", city_photo, content_type="image/jpeg")])
+    workflow.complete(
+        task, "堆物已清理。", [SimpleUploadedFile("city.jpg", city_photo, content_type="image/jpeg")], by=officer_city
+    )
 
     # The community worker closes it as resolved.
     log_in(page, "worker-sihuan")

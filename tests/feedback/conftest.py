@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from communities.models import StaffScope
+from feedback import workflow
 from feedback.intake import submit_case
 from feedback.models import Case, Category
 from tests import factories
@@ -70,27 +71,27 @@ def walk(worker_sihuan, officer_fangguan, fangguan, chengguan, officer_chengguan
 
     def to(case, state):
         case = fresh(case)
-        case.accept(worker_sihuan)
+        workflow.accept(case, by=worker_sihuan)
         if state == "accepted":
             return fresh(case)
-        case.dispatch(worker_sihuan, fangguan, [chengguan])
+        workflow.dispatch(case, fangguan, [chengguan], by=worker_sihuan)
         if state == "dispatched":
             return fresh(case)
         lead = case.tasks.get(department=fangguan)
         helper = case.tasks.get(department=chengguan)
-        lead.report_on_site(officer_fangguan, "房管所 2 人")
-        helper.report_on_site(officer_chengguan, "城管办 1 人")
+        workflow.report_on_site(lead, "房管所 2 人", by=officer_fangguan)
+        workflow.report_on_site(helper, "城管办 1 人", by=officer_chengguan)
         if state == "on_site":
             return fresh(case)
-        lead.record_plan(officer_fangguan, "整体铺装透水砖，先修通道。")
-        helper.record_plan(officer_chengguan, "清理院内堆物，配合施工。")
+        workflow.record_plan(lead, "整体铺装透水砖，先修通道。", by=officer_fangguan)
+        workflow.record_plan(helper, "清理院内堆物，配合施工。", by=officer_chengguan)
         if state == "planned":
             return fresh(case)
-        lead.complete(officer_fangguan, "地面已重新铺平。", [jpeg("after.jpg")])
-        helper.complete(officer_chengguan, "堆物已清理。", [jpeg("after2.jpg")])
+        workflow.complete(lead, "地面已重新铺平。", [jpeg("after.jpg")], by=officer_fangguan)
+        workflow.complete(helper, "堆物已清理。", [jpeg("after2.jpg")], by=officer_chengguan)
         if state == "done":
             return fresh(case)
-        fresh(case).resolve(worker_sihuan, "院内地面已修好，平整宽敞。")
+        workflow.resolve(fresh(case), "院内地面已修好，平整宽敞。", by=worker_sihuan)
         return fresh(case)
 
     return to

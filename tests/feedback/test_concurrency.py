@@ -4,6 +4,7 @@ import uuid
 import pytest
 from django.db import connection
 
+from feedback import workflow
 from feedback.intake import submit_case
 from feedback.models import Case, CaseError, Category, TimelineEntry
 from tests import factories
@@ -46,8 +47,8 @@ def test_two_staff_change_the_same_case_at_once_one_wins():
     first, second = Case.objects.get(pk=case.pk), Case.objects.get(pk=case.pk)
 
     outcomes = run_together(
-        lambda: first.accept(worker, "受理"),
-        lambda: second.decline(editor, Case.DeclineReason.DUPLICATE, "重复反映"),
+        lambda: workflow.accept(first, "受理", by=worker),
+        lambda: workflow.decline(second, Case.DeclineReason.DUPLICATE, "重复反映", by=editor),
     )
 
     assert sorted(o == "ok" for o in outcomes) == [False, True]

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from feedback import workflow
 from feedback.models import Case, CasePhoto
 from tests.feedback.conftest import fresh, jpeg
 
@@ -148,7 +149,7 @@ def test_exif_is_stripped(client, places, category):
 
 def test_track_page_shows_public_timeline_and_no_personal_data(client, walk, case, worker_sihuan):
     case = walk(case, "resolved")
-    case.add_note(worker_sihuan, "内部：王秀兰打过电话", public=False)
+    workflow.add_note(case, "内部：王秀兰打过电话", public=False, by=worker_sihuan)
     html = client.get(f"/feedback/track/{case.code}/").content.decode()
     for text in ("吹哨派单", "到场报到", "什刹海街道房管所", "主办", "协办", "处置后", "评价办理结果", "满意"):
         assert text in html

@@ -4,7 +4,7 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
-from feedback import figures
+from feedback import figures, workflow
 from feedback.models import Case
 from tests.feedback.conftest import fresh
 
@@ -14,7 +14,7 @@ PHONE = "13812341234"
 def test_purge_contacts_dry_run_then_real(case, walk, settings):
     settings.FEEDBACK_PURGE_CONTACTS_AFTER_DAYS = 30
     case = walk(case, "resolved")
-    case.rate(Case.Rating.SATISFIED)
+    workflow.rate(case, Case.Rating.SATISFIED)
     Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - timedelta(days=31))
     before = figures.compute()["overall"]
     out = StringIO()
@@ -48,7 +48,7 @@ def test_no_public_page_shows_names_or_phones(client, walk, make_case, places, w
     case = walk(case, "resolved")
     Case.objects.filter(pk=case.pk).update(is_published=True)
     open_case = make_case(contact_name="李建国", contact_phone="13900001111", consent=True)
-    open_case.accept(worker_sihuan)
+    workflow.accept(open_case, by=worker_sihuan)
     Case.objects.filter(pk=open_case.pk).update(is_published=True)
     sihuan = places["sihuan"]
     pages = [

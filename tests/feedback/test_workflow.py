@@ -4,9 +4,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from feedback import workflow
 from feedback.models import Actor, Case, CaseConflict, CaseError, CasePhoto, DispatchTask, TimelineEntry
 from tests import factories
 from tests.feedback.conftest import Role, fresh, jpeg
+from tests.feedback.sms_backend import LocmemSMSBackend
 
 S = Case.Status
 
@@ -26,7 +28,7 @@ def test_no_consent_means_no_contact_is_kept(make_case):
 
 
 def test_accept_writes_public_entry_with_role_not_name(case, worker_sihuan):
-    case.accept(worker_sihuan, "已受理")
+    workflow.accept(case, "已受理", by=worker_sihuan)
     case = fresh(case)
     assert case.status == S.ACCEPTED and case.responded_at
     entry = case.timeline.last()
@@ -36,10 +38,10 @@ def test_accept_writes_public_entry_with_role_not_name(case, worker_sihuan):
 
 def test_street_editor_and_district_admin_may_accept(make_case, editor_shichahai, admin_user):
     a = make_case()
-    a.accept(editor_shichahai)
+    workflow.accept(a, by=editor_shichahai)
     assert fresh(a).timeline.last().role == Role.STREET_EDITOR
     b = make_case()
-    b.accept(admin_user)
+    workflow.accept(b, by=admin_user)
     assert fresh(b).timeline.last().role == Role.DISTRICT_ADMIN
 
 
@@ -47,26 +49,26 @@ def test_street_editor_and_district_admin_may_accept(make_case, editor_shichahai
 def test_accept_refused_outside_the_community(case, who, request):
     user = request.getfixturevalue(who)
     with pytest.raises(CaseError, match="不属于您负责的社区"):
-        case.accept(user)
+        workflow.accept(case, by=user)
     assert fresh(case).status == S.SUBMITTED
     assert fresh(case).timeline.count() == 1
 
 
 def test_officer_and_resident_may_not_accept(case, officer_fangguan):
     with pytest.raises(CaseError, match="职能部门只能处理"):
-        case.accept(officer_fangguan)
+        workflow.accept(case, by=officer_fangguan)
     nobody = factories.user("someone")
     with pytest.raises(CaseError, match="只有社区工作者"):
-        case.accept(nobody)
+        workflow.accept(case, by=nobody)
     assert fresh(case).status == S.SUBMITTED
 
 
 def test_decline_needs_reason_and_note(case, worker_sihuan):
     with pytest.raises(CaseError, match="原因"):
-        case.decline(worker_sihuan, "nonsense", "x")
+        workflow.decline(case, "nonsense", "x", by=worker_sihuan)
     with pytest.raises(CaseError, match="理由"):
-        case.decline(worker_sihuan, Case.DeclineReason.DUPLICATE, "  ")
-    case.decline(worker_sihuan, Case.DeclineReason.OUT_OF_AREA, "该地点属于西海社区。")
+        workflow.decline(case, Case.DeclineReason.DUPLICATE, "  ", by=worker_sihuan)
+    workflow.decline(case, Case.DeclineReason.OUT_OF_AREA, "该地点属于西海社区。", by=worker_sihuan)
     case = fresh(case)
     assert case.status == S.DECLINED and case.closed_at and case.decline_reason == "out_of_area"
     assert "非本辖区" in case.timeline.last().note
@@ -75,7 +77,7 @@ def test_decline_needs_reason_and_note(case, worker_sihuan):
 def test_decline_refused_after_accept(walk, case, worker_sihuan):
     case = walk(case, "accepted")
     with pytest.raises(CaseError, match="不能不予受理"):
-        case.decline(worker_sihuan, Case.DeclineReason.DUPLICATE, "重复")
+        workflow.decline(case, Case.DeclineReason.DUPLICATE, "重复", by=worker_sihuan)
 
 
 def test_dispatch_makes_lead_and_assisting_tasks_with_deadlines(walk, case, fangguan, chengguan):
@@ -91,14 +93,14 @@ def test_dispatch_makes_lead_and_assisting_tasks_with_deadlines(walk, case, fang
 
 def test_dispatch_before_accept_is_wrong_order(case, worker_sihuan, fangguan):
     with pytest.raises(CaseError, match="待受理.*不能吹哨派单"):
-        case.dispatch(worker_sihuan, fangguan)
+        workflow.dispatch(case, fangguan, by=worker_sihuan)
     assert not DispatchTask.objects.exists()
 
 
 def test_dispatch_refused_to_other_community(walk, case, worker_xihai, fangguan):
     case = walk(case, "accepted")
     with pytest.raises(CaseError):
-        case.dispatch(worker_xihai, fangguan)
+        workflow.dispatch(case, fangguan, by=worker_xihai)
     assert fresh(case).status == S.ACCEPTED
 
 
@@ -115,7 +117,7 @@ def test_full_path_to_resolved_and_confirmed(walk, case):
     case = walk(case, "resolved")
     assert case.status == S.RESOLVED and case.resolved_at
     assert case.photos.filter(role=CasePhoto.Role.AFTER).count() == 2
-    case.rate(Case.Rating.SATISFIED, "很满意，谢谢！")
+    workflow.rate(case, Case.Rating.SATISFIED, "很满意，谢谢！")
     case = fresh(case)
     assert case.status == S.CONFIRMED and case.closed_at and case.rating == "satisfied"
     actions = list(case.timeline.values_list("action", flat=True))
@@ -133,70 +135,70 @@ def test_full_path_to_resolved_and_confirmed(walk, case):
         "rated",
     ]
     with pytest.raises(CaseError, match="不能评价"):
-        case.rate(Case.Rating.UNSATISFIED)
+        workflow.rate(case, Case.Rating.UNSATISFIED)
 
 
 def test_officer_of_another_department_refused(walk, case, officer_chengguan, fangguan):
     case = walk(case, "dispatched")
     lead = case.tasks.get(department=fangguan)
     with pytest.raises(CaseError, match="派给了什刹海街道房管所"):
-        lead.report_on_site(officer_chengguan, "2 人")
+        workflow.report_on_site(lead, "2 人", by=officer_chengguan)
     assert DispatchTask.objects.get(pk=lead.pk).status == DispatchTask.Status.DISPATCHED
 
 
 def test_community_worker_may_not_report_on_site(walk, case, worker_sihuan, fangguan):
     case = walk(case, "dispatched")
     with pytest.raises(CaseError, match="只有被派单的职能部门"):
-        case.tasks.get(department=fangguan).report_on_site(worker_sihuan, "2 人")
+        workflow.report_on_site(case.tasks.get(department=fangguan), "2 人", by=worker_sihuan)
 
 
 def test_task_wrong_order(walk, case, officer_fangguan, fangguan):
     case = walk(case, "dispatched")
     lead = case.tasks.get(department=fangguan)
     with pytest.raises(CaseError, match="待报到.*不能确定方案"):
-        lead.record_plan(officer_fangguan, "方案")
+        workflow.record_plan(lead, "方案", by=officer_fangguan)
     with pytest.raises(CaseError, match="处置后的照片"):
-        lead.complete(officer_fangguan, "完成")
-    lead.report_on_site(officer_fangguan, "2 人")
+        workflow.complete(lead, "完成", by=officer_fangguan)
+    workflow.report_on_site(lead, "2 人", by=officer_fangguan)
     with pytest.raises(CaseError, match="已报到.*不能报到"):
-        lead.report_on_site(officer_fangguan, "2 人")
+        workflow.report_on_site(lead, "2 人", by=officer_fangguan)
 
 
 def test_task_needs_people_and_sane_time(walk, case, officer_fangguan, fangguan):
     case = walk(case, "dispatched")
     lead = case.tasks.get(department=fangguan)
     with pytest.raises(CaseError, match="到场人员"):
-        lead.report_on_site(officer_fangguan, " ")
+        workflow.report_on_site(lead, " ", by=officer_fangguan)
     with pytest.raises(CaseError, match="不能晚于现在"):
-        lead.report_on_site(officer_fangguan, "2 人", when=timezone.now() + timedelta(days=1))
+        workflow.report_on_site(lead, "2 人", when=timezone.now() + timedelta(days=1), by=officer_fangguan)
 
 
 def test_resolve_refused_until_all_tasks_done(walk, case, worker_sihuan, officer_fangguan, fangguan):
     case = walk(case, "planned")
     assert case.status == S.PLANNED
-    case.tasks.get(department=fangguan).complete(officer_fangguan, "已修好", [jpeg()])
+    workflow.complete(case.tasks.get(department=fangguan), "已修好", [jpeg()], by=officer_fangguan)
     with pytest.raises(CaseError, match="还有部门没有完成"):
-        fresh(case).resolve(worker_sihuan, "办结")
+        workflow.resolve(fresh(case), "办结", by=worker_sihuan)
     assert fresh(case).status == S.PLANNED
 
 
 def test_resolve_refused_for_officer_and_in_wrong_order(walk, case, officer_fangguan, worker_sihuan):
     case = walk(case, "done")
     with pytest.raises(CaseError, match="职能部门只能处理"):
-        case.resolve(officer_fangguan, "办结")
+        workflow.resolve(case, "办结", by=officer_fangguan)
     with pytest.raises(CaseError, match="办理结果"):
-        case.resolve(worker_sihuan, "")
+        workflow.resolve(case, "", by=worker_sihuan)
     assert fresh(case).status == S.PLANNED
 
 
 def test_unsatisfied_reopens_within_window_and_new_round(walk, case, worker_sihuan, fangguan):
     case = walk(case, "resolved")
-    case.rate(Case.Rating.UNSATISFIED, "边角还有积水")
+    workflow.rate(case, Case.Rating.UNSATISFIED, "边角还有积水")
     case = fresh(case)
     assert case.status == S.REOPENED and case.round == 2 and case.resolved_at is None
     assert case.timeline.last().role == Actor.RESIDENT
-    case.accept(worker_sihuan, "重新办理")
-    fresh(case).dispatch(worker_sihuan, fangguan)
+    workflow.accept(case, "重新办理", by=worker_sihuan)
+    workflow.dispatch(fresh(case), fangguan, by=worker_sihuan)
     assert fresh(case).tasks.filter(round=2).count() == 1
     assert len(fresh(case).current_tasks()) == 1
 
@@ -205,33 +207,33 @@ def test_reopen_refused_after_the_window(walk, case):
     case = walk(case, "resolved")
     Case.objects.filter(pk=case.pk).update(resolved_at=timezone.now() - timedelta(days=16))
     with pytest.raises(CaseError, match="超过 15 天"):
-        fresh(case).rate(Case.Rating.UNSATISFIED)
+        workflow.rate(fresh(case), Case.Rating.UNSATISFIED)
     assert fresh(case).status == S.RESOLVED
-    fresh(case).rate(Case.Rating.BASIC)
+    workflow.rate(fresh(case), Case.Rating.BASIC)
     assert fresh(case).status == S.CONFIRMED
 
 
 def test_rate_refused_before_resolution(case):
     with pytest.raises(CaseError, match="不能评价"):
-        case.rate(Case.Rating.SATISFIED)
+        workflow.rate(case, Case.Rating.SATISFIED)
     with pytest.raises(CaseError, match="请选择"):
-        case.rate("great")
+        workflow.rate(case, "great")
 
 
 def test_old_task_of_a_previous_round_is_closed(walk, case, officer_fangguan, fangguan, worker_sihuan):
     case = walk(case, "resolved")
     old = case.tasks.get(department=fangguan)
-    case.rate(Case.Rating.UNSATISFIED)
+    workflow.rate(case, Case.Rating.UNSATISFIED)
     with pytest.raises(CaseError):
-        old.report_on_site(officer_fangguan, "2 人")
+        workflow.report_on_site(old, "2 人", by=officer_fangguan)
 
 
 def test_stale_version_is_refused(case, worker_sihuan, editor_shichahai):
     first = fresh(case)
     second = fresh(case)
-    first.accept(worker_sihuan)
+    workflow.accept(first, by=worker_sihuan)
     with pytest.raises(CaseConflict, match="刚刚已被其他工作人员处理"):
-        second.decline(editor_shichahai, Case.DeclineReason.DUPLICATE, "重复")
+        workflow.decline(second, Case.DeclineReason.DUPLICATE, "重复", by=editor_shichahai)
     assert fresh(case).status == S.ACCEPTED
 
 
@@ -247,7 +249,7 @@ def test_timeline_is_append_only(case):
 def test_status_emails_go_after_commit(case, worker_sihuan, django_capture_on_commit_callbacks):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        case.accept(worker_sihuan)
+        workflow.accept(case, by=worker_sihuan)
     assert len(mail.outbox) == 1
     assert case.code in mail.outbox[0].body and mail.outbox[0].to == ["wang@example.org"]
 
@@ -256,14 +258,12 @@ def test_no_email_without_consent_or_address(make_case, worker_sihuan, django_ca
     anon = make_case()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        anon.accept(worker_sihuan)
+        workflow.accept(anon, by=worker_sihuan)
     assert mail.outbox == []
 
 
 def test_sms_hook_uses_the_configured_backend(settings, make_case, django_capture_on_commit_callbacks):
-    from feedback.sms import LocmemSMSBackend
-
-    settings.FEEDBACK_SMS_BACKEND = "feedback.sms.LocmemSMSBackend"
+    settings.FEEDBACK_SMS_BACKEND = "tests.feedback.sms_backend.LocmemSMSBackend"
     LocmemSMSBackend.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         case = make_case(contact_phone="13812341234", consent=True)

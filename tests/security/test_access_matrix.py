@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from communities.models import District, StaffScope
 from events.models import RecurringSchedule
+from feedback import workflow
 from feedback.intake import submit_case
 from feedback.models import Case, Category
 from news import preview
@@ -124,8 +125,8 @@ def dispatched_case(community, category, actor, department, place):
         description="楼道灯坏了好几天，晚上很黑。",
         token=uuid.uuid4(),
     )
-    case.accept(actor)
-    Case.objects.get(pk=case.pk).dispatch(actor, department, [])
+    workflow.accept(case, by=actor)
+    workflow.dispatch(Case.objects.get(pk=case.pk), department, [], by=actor)
     return Case.objects.get(pk=case.pk)
 
 

@@ -1,0 +1,247 @@
+"""Cases (居民诉求) in the admin: the list, the page with its tasks, photos and timeline, and the community's moves."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from communities import scope
+from communities.admin_scope import ScopedAdminMixin, ScopedInlineMixin
+from feedback import workflow
+from feedback.admin import forms as wf
+from feedback.admin.contact import can_see_contact, contact_for
+from feedback.admin.export import cases_csv
+from feedback.admin.moves import WorkflowMovesMixin, forget_typed, typed_initial
+from feedback.admin.overdue import OverdueFilter, overdue_badge
+from feedback.models import Case, CaseError, CasePhoto, DispatchTask, TimelineEntry
+from feedback.to_story import case_to_story
+
+S = Case.Status
+
+
+class TaskInline(ScopedInlineMixin, admin.TabularInline):
+    model = DispatchTask
+    extra = 0
+    can_delete = False
+    fields = [
+        "round",
+        "department",
+        "is_lead",
+        "status",
+        "onsite_deadline",
+        "onsite_at",
+        "onsite_people",
+        "deadline",
+        "done_at",
+        "overdue",
+    ]
+    readonly_fields = fields
+    verbose_name_plural = _lazy("派单任务（吹哨）")
+
+    @admin.display(description=_lazy("超期"))
+    def overdue(self, obj):
+        return overdue_badge(obj.is_overdue)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PhotoInline(ScopedInlineMixin, admin.TabularInline):
+    model = CasePhoto
+    extra = 0
+    fields = ["role", "image", "alt_text", "order", "task"]
+    readonly_fields = ["task"]
+    max_num = 20
+
+
+class TimelineInline(admin.TabularInline):
+    model = TimelineEntry
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "action", "role", "department_name", "note", "is_public"]
+    readonly_fields = fields
+    verbose_name_plural = _lazy("办理记录（只能追加，不能修改）")
+
+    @admin.display(description=_lazy("部门"))
+    def department_name(self, obj):
+        return obj.department_name
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("task__department")
+
+
+CASE_MOVES = {
+    # name: (title, form, statuses it applies to)
+    "accept": (_lazy("受理"), wf.AcceptForm, {S.SUBMITTED, S.REOPENED}),
+    "decline": (_lazy("不予受理"), wf.DeclineForm, {S.SUBMITTED}),
+    "dispatch": (_lazy("吹哨派单"), wf.DispatchForm, {S.ACCEPTED}),
+    "resolve": (_lazy("办结"), wf.ResolveForm, {S.PLANNED}),
+    "note": (_lazy("添加备注"), wf.NoteForm, set(S.values)),
+}
+
+
+@admin.register(Case)
+class CaseAdmin(ScopedAdminMixin, WorkflowMovesMixin, admin.ModelAdmin):
+    # Community staff by the case's community; officers see (never change) cases dispatched to them.
+    scope_path = "community"
+    scope_department_path = "tasks__department"
+    moves = CASE_MOVES
+    typed_kind = "case"
+    change_form_template = "admin/feedback/case/change_form.html"
+    list_display = ["code", "place", "community", "category", "status", "overdue", "created_at", "is_published"]
+    list_filter = [OverdueFilter, "status", "category", "community__street", "is_published"]
+    search_fields = ["code", "place"]
+    date_hierarchy = "created_at"
+    list_select_related = ["community", "category"]
+    inlines = [TaskInline, PhotoInline, TimelineInline]
+    fields = [
+        "code",
+        "community",
+        "category",
+        "place",
+        "description",
+        "status",
+        "decline_reason",
+        "round",
+        "created_at",
+        "respond_deadline",
+        "responded_at",
+        "dispatched_at",
+        "resolved_at",
+        "closed_at",
+        "rating",
+        "rating_comment",
+        "metoo_count",
+        "is_published",
+        "public_summary",
+    ]
+    readonly_fields = [f for f in fields if f not in ("is_published", "public_summary")]
+    actions = ["export_csv"]
+
+    class Media:
+        css = {"all": ["css/feedback-admin.css"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("tasks", queryset=DispatchTask.objects.select_related("department")))
+            .select_related("community__street", "category")
+        )
+
+    def get_list_display(self, request):
+        user = request.user
+
+        @admin.display(description=_lazy("联系电话"))
+        def phone(obj):
+            return contact_for(user, obj)[1] or "—"
+
+        return [*self.list_display, phone]
+
+    @admin.display(description=_lazy("超期"))
+    def overdue(self, obj):
+        return overdue_badge(obj.is_overdue)
+
+    def has_add_permission(self, request):
+        return False  # cases come from residents (or staff filling the public form for a caller)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # no resident's report is ever lost
+
+    def has_change_permission(self, request, obj=None):
+        if scope.role_of(request.user) == scope.Role.DEPARTMENT_OFFICER:
+            return False  # officers work on their tasks, not on the case
+        return super().has_change_permission(request, obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/move/<slug:move>/",
+                self.admin_site.admin_view(self.move_view),
+                name="feedback_case_move",
+            ),
+            path("<int:object_id>/story/", self.admin_site.admin_view(self.story_view), name="feedback_case_story"),
+            *super().get_urls(),
+        ]
+
+    def workflow_forms(self, request, case):
+        if not self.has_change_permission(request, case):
+            return []
+        forms = []
+        for name, (title, form_class, statuses) in CASE_MOVES.items():
+            if case.status in statuses:
+                kwargs = {"case": case} if form_class is wf.DispatchForm else {}
+                initial = {**typed_initial(request, "case", case.pk, name), "version": case.version}
+                forms.append((name, title, form_class(initial=initial, prefix=name, **kwargs)))
+        forget_typed(request)
+        return forms
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        case = self.get_object(request, object_id)
+        if case is not None:
+            name, phone, email = contact_for(request.user, case)
+            extra_context.update(
+                workflow_forms=self.workflow_forms(request, case),
+                move_base=reverse("admin:feedback_case_move", args=[case.pk, "x"])[:-2],
+                contact={
+                    "name": name,
+                    "phone": phone,
+                    "email": email,
+                    "consent": case.contact_consent,
+                    "purged": case.contacts_purged_at,
+                    "full": can_see_contact(request.user, case),
+                },
+                story_url=reverse("admin:feedback_case_story", args=[case.pk])
+                if case.status in (S.RESOLVED, S.CONFIRMED) and self.has_change_permission(request, case)
+                else None,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def move_form(self, request, case, move, form_class):
+        kwargs = {"case": case} if form_class is wf.DispatchForm else {}
+        return form_class(request.POST, prefix=move, **kwargs)
+
+    def apply_move(self, request, case, move, data):
+        case.version = data["version"]
+        if move == "accept":
+            workflow.accept(case, data["note"], by=request.user)
+        elif move == "decline":
+            workflow.decline(case, data["reason"], data["note"], by=request.user)
+        elif move == "dispatch":
+            workflow.dispatch(case, data["lead"], list(data["assisting"]), data["note"], by=request.user)
+        elif move == "resolve":
+            workflow.resolve(case, data["note"], by=request.user)
+        elif move == "note":
+            workflow.add_note(case, data["note"], public=data["public"], by=request.user)
+
+    def story_view(self, request, object_id):
+        if request.method != "POST":
+            return require_POST(lambda r: None)(request)
+        case = self.get_object(request, str(object_id))
+        if case is None:
+            raise Http404
+        if not self.has_change_permission(request, case):
+            raise PermissionDenied
+        try:
+            story = case_to_story(case, request.user)
+        except CaseError as exc:
+            messages.error(request, exc.message)
+            return redirect(reverse("admin:feedback_case_change", args=[case.pk]))
+        messages.success(request, _("已生成新闻草稿《%(title)s》，请编辑完善后发布。") % {"title": story.title})
+        return redirect(reverse("admin:news_story_change", args=[story.pk]))
+
+    @admin.action(description=_lazy("导出所选诉求（CSV，电话按权限打码）"))
+    def export_csv(self, request, queryset):
+        return cases_csv(request.user, queryset)
