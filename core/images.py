@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -43,7 +44,17 @@ def _human_mb(size):
 
 
 def check_image(upload):
-    """Raise ValidationError unless ``upload`` is an acceptable image."""
+    """Raise ValidationError unless ``upload`` is an acceptable image.
+
+    As the model field's validator it is given the field's file: only a new upload is checked.
+    A stored file was checked and re-encoded when it was saved; reading it again would only fail
+    where its handle was closed after its size was read, or the file is gone (a restore without
+    media), and a form saved unchanged must not depend on the file at all.
+    """
+    if isinstance(upload, FieldFile):
+        if upload._committed:
+            return
+        upload = upload.file
     limit = settings.UPLOAD_MAX_BYTES
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
