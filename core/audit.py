@@ -7,27 +7,28 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from core.client import client_ip
+
 logger = logging.getLogger("civic_portal.audit")
 
 
-def _client(request):
-    if request is None:
-        return "-"
-    return request.META.get("REMOTE_ADDR", "-")
+def client_address(request):
+    """The address an audit line names: the client's (core/client.py), "-" when unknown."""
+    return (client_ip(request) if request is not None else None) or "-"
 
 
 def logged_in(sender, request, user, **kwargs):
-    logger.info("login user=%s staff=%s ip=%s", user.get_username(), user.is_staff, _client(request))
+    logger.info("login user=%s staff=%s ip=%s", user.get_username(), user.is_staff, client_address(request))
 
 
 def logged_out(sender, request, user, **kwargs):
     if user is not None:
-        logger.info("logout user=%s ip=%s", user.get_username(), _client(request))
+        logger.info("logout user=%s ip=%s", user.get_username(), client_address(request))
 
 
 def login_failed(sender, credentials, request=None, **kwargs):
     # credentials are already cleansed by Django; log the username only.
-    logger.warning("login-failed user=%s ip=%s", credentials.get("username", "?"), _client(request))
+    logger.warning("login-failed user=%s ip=%s", credentials.get("username", "?"), client_address(request))
 
 
 def permissions_changed(sender, instance, action, pk_set, model, **kwargs):
