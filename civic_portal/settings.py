@@ -156,6 +156,7 @@ AXES_LOCKOUT_CALLABLE = "core.views.locked_out"
 # The client's address, read as the feedback rate limit and the audit log read it (core/client.py):
 # behind the proxy REMOTE_ADDR is the proxy, and keying on it would let anyone lock out everyone.
 AXES_CLIENT_IP_CALLABLE = "core.client.client_ip"
+AXES_USERNAME_CALLABLE = "core.client.login_username"
 AXES_VERBOSE = False
 # Optional two-factor login for staff (core/twofactor.py): the name authenticator apps show.
 OTP_TOTP_ISSUER = "西城社区服务平台"

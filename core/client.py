@@ -13,6 +13,7 @@ falls back to REMOTE_ADDR, and None when even that is missing (a Unix socket).
 
 import ipaddress
 
+from django.apps import apps
 from django.conf import settings
 
 
@@ -33,3 +34,18 @@ def client_ip(request):
             if found:
                 return found
     return _address(request.META.get("REMOTE_ADDR", ""))
+
+
+def login_username(request, credentials=None):
+    """The username django-axes records for a login (``AXES_USERNAME_CALLABLE``), cut to its column.
+
+    The login forms refuse a too-long name first (core/forms.py); this keeps any other caller of
+    authenticate() from overflowing axes' varchar(255). No account has a name that long, so the cut
+    never merges two real names.
+    """
+    source = credentials if credentials else getattr(request, "POST", {})
+    username = source.get(getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")) if source else None
+    if username is None:
+        return None
+    limit = apps.get_model("axes", "AccessAttempt")._meta.get_field("username").max_length
+    return str(username)[:limit]

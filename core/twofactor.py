@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.audit import client_address
 from core.audit import logger as audit
+from core.forms import UsernameLengthMixin
 
 DEVICE_NAME = "authenticator"
 
@@ -67,7 +68,7 @@ class CodeField(forms.CharField):
         super().__init__(**kwargs)
 
 
-class StaffLoginForm(AdminAuthenticationForm):
+class StaffLoginForm(UsernameLengthMixin, AdminAuthenticationForm):
     """The admin login: username and password, and the code when the account has an authenticator."""
 
     otp_token = CodeField(

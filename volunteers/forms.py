@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
-from core.forms import mark_required
+from core.forms import UsernameLengthMixin, mark_required
 from events.forms import clean_phone
 from volunteers.models import Skill, Volunteer
 
@@ -20,7 +20,12 @@ class RegistrationForm(UserCreationForm):
         help_text=_("只有您所在社区的工作人员能看到。"),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
-    email = forms.EmailField(label=_("电子邮箱（必填）"), help_text=_("候补递补、服务提醒和找回密码都会发到这里。"))
+    email = forms.EmailField(
+        label=_("电子邮箱（必填）"),
+        # The account's column (a form's EmailField alone would take 320 characters).
+        max_length=get_user_model()._meta.get_field("email").max_length,
+        help_text=_("候补递补、服务提醒和找回密码都会发到这里。"),
+    )
     community = forms.ModelChoiceField(
         label=_("所在社区（选填）"), queryset=Community.objects.select_related("street"), required=False
     )
@@ -113,7 +118,7 @@ class HomeVisitForm(forms.ModelForm):
         return clean_phone(self.cleaned_data["phone"])
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(UsernameLengthMixin, AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         mark_required(self)
