@@ -14,11 +14,14 @@ from django.db.models import CharField, Q
 from django.db.models.functions import Length
 from django.test import RequestFactory
 
+from feedback.models import Case
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 LONG_NAME = "w" * 256
+# Well-formed (every label under 63 characters) and 310 long: a form's EmailField takes 320, the column 254.
+LONG_EMAIL = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".org"
 
 
 def overlong_rows():
@@ -77,7 +80,7 @@ def registration(**changes):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("email", "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".org", "电子邮箱"),  # 310 characters, well-formed
+        ("email", LONG_EMAIL, "254"),
         ("username", "u" * 151, "150"),
         ("real_name", "名" * 51, "50"),
         ("phone", "1" * 21, "20"),
@@ -95,3 +98,13 @@ def test_password_reset_refuses_an_overlong_address(client, places):
     response = client.post("/accounts/password-reset/", {"email": "a" * 250 + "@example.org"})
     assert response.status_code == 200
     assert "254" in response.content.decode()
+
+
+def test_feedback_refuses_an_overlong_contact_address(client, world):
+    from tests.security.test_hostile_input import case_form
+
+    response = client.post("/feedback/new/", {**case_form(world), "contact_email": LONG_EMAIL})
+    assert response.status_code == 400
+    assert "254" in response.content.decode()
+    assert not Case.objects.filter(place="四环胡同28号院", contact_email=LONG_EMAIL).exists()
+    assert overlong_rows() == []
