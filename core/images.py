@@ -19,6 +19,8 @@ from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.logsafe import safe
+
 logger = logging.getLogger(__name__)
 
 try:  # HEIC photos from phones, where the maintained plugin is installed
@@ -136,7 +138,7 @@ class CleanImageField(models.ImageField):
         except (OSError, ValueError):
             logger.warning(
                 "image %s of %s %s cannot be read",
-                getattr(instance, self.attname),
+                safe(getattr(instance, self.attname)),
                 type(instance).__name__,
                 instance.pk,
             )
