@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm, UserCreationForm
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
@@ -46,21 +46,17 @@ class RegistrationForm(UserCreationForm):
         return clean_phone(self.cleaned_data["phone"])
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("这个邮箱已经注册过了，可以直接登录或找回密码。"))
-        return email
+        # Whether the address has an account is never said here: volunteers/registration.py answers alike.
+        return self.cleaned_data["email"].strip().lower()
 
     def save(self, commit=True):
+        """The account, inactive until its owner opens the link mailed to the address, and its profile."""
         with transaction.atomic():
             user = super().save(commit=False)
             user.email = self.cleaned_data["email"]
             user.first_name = self.cleaned_data["real_name"]
-            try:
-                user.save()
-            except IntegrityError:
-                self.add_error("username", _("这个用户名刚刚被注册了，请换一个。"))
-                raise
+            user.is_active = False
+            user.save()
             volunteer = Volunteer.objects.create(
                 user=user,
                 real_name=self.cleaned_data["real_name"],
