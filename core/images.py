@@ -1,7 +1,7 @@
 """Every uploaded image goes through here: checked by content, re-encoded clean.
 
 The content is read by Pillow (never trusting the name or the browser's type);
-only JPEG, PNG, WebP and phone HEIC are accepted; files over the size limit and
+only JPEG (a phone's multi-picture JPEG too), PNG, WebP and phone HEIC are accepted; files over the size limit and
 decompression bombs are refused with a message a person can act on. Accepted
 images are turned upright from their EXIF orientation, then re-encoded without
 any metadata (GPS above all) under a random internal file name.
@@ -31,7 +31,8 @@ try:  # HEIC photos from phones, where the maintained plugin is installed
 except ImportError:  # pragma: no cover - pillow-heif is in requirements.txt
     HEIF = False
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"} | ({"HEIF"} if HEIF else set())
+# MPO: a phone's multi-picture JPEG (the photo plus a depth map or a preview); its first picture is kept.
+ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"} | ({"HEIF"} if HEIF else set())
 MAX_PIXELS = 50_000_000  # a 50-megapixel phone photo still fits
 MAX_SIDE = 2560  # stored images are scaled down to this; renditions come from it
 
@@ -96,6 +97,7 @@ def reencode(upload):
     """A clean copy of ``upload``: upright, scaled to MAX_SIDE, no metadata."""
     upload.seek(0)
     with Image.open(upload) as image:
+        image.seek(0)  # the first picture of a multi-picture file
         image = ImageOps.exif_transpose(image)
         has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
         image = image.convert("RGBA" if has_alpha else "RGB")
