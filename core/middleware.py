@@ -114,9 +114,7 @@ class DatabaseOutageMiddleware:
         if not isinstance(exception, DATABASE_DOWN):
             return None
         first_line = (str(exception).strip().splitlines() or [type(exception).__name__])[0]
-        self.logger.warning(
-            "database unavailable: %s %s: %s", safe(request.method), safe(request.path), safe(first_line)
-        )
+        self.logger.warning("database unavailable: %s %s: %s", safe(request.method), safe(request.path), first_line)
         return database_unavailable(request)
 
 
