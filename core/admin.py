@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -15,7 +17,17 @@ if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 
 
+class PortalUserChangeForm(UserChangeForm):
+    def clean_email(self):
+        # The database allows one account per address, whatever its case (volunteers/migrations/0002).
+        email = self.cleaned_data.get("email", "")
+        if email and User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("这个邮箱已经用于另一个账号：一个邮箱只能用于一个账号。"), code="email_taken")
+        return email
+
+
 class PortalUserAdmin(UserAdmin):
+    form = PortalUserChangeForm
     actions = [twofactor.reset]
     list_display = (*UserAdmin.list_display, "two_factor")
 

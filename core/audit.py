@@ -1,5 +1,8 @@
-"""Security events go to the ``core.audit`` logger: logins, failed logins,
-and every change to who may do what (groups, permissions, staff scope)."""
+"""Security events go to the ``civic_portal.audit`` logger: logins, failed logins,
+and every change to who may do what (groups, permissions, staff scope).
+
+Each is one line written by ``event``: the event's name, then ``key=value`` fields whose values
+are escaped (core/logsafe.py), and the client's address as every guard reads it (core/client.py)."""
 
 import logging
 
@@ -7,52 +10,59 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from core.client import client_ip
+from core.logsafe import safe
+
 logger = logging.getLogger("civic_portal.audit")
 
 
-def _client(request):
-    if request is None:
-        return "-"
-    return request.META.get("REMOTE_ADDR", "-")
+def event(name, level=logging.INFO, **fields):
+    """One audit line, ``name key=value …``, each value escaped (core/logsafe.py): a username
+    cannot start a line of its own or add a field."""
+    logger.log(level, name + "".join(f" {key}=%s" for key in fields), *(safe(value) for value in fields.values()))
+
+
+def client_address(request):
+    """The address an audit line names: the client's (core/client.py), "-" when unknown."""
+    return (client_ip(request) if request is not None else None) or "-"
 
 
 def logged_in(sender, request, user, **kwargs):
-    logger.info("login user=%s staff=%s ip=%s", user.get_username(), user.is_staff, _client(request))
+    event("login", user=user.get_username(), staff=user.is_staff, ip=client_address(request))
 
 
 def logged_out(sender, request, user, **kwargs):
     if user is not None:
-        logger.info("logout user=%s ip=%s", user.get_username(), _client(request))
+        event("logout", user=user.get_username(), ip=client_address(request))
 
 
 def login_failed(sender, credentials, request=None, **kwargs):
     # credentials are already cleansed by Django; log the username only.
-    logger.warning("login-failed user=%s ip=%s", credentials.get("username", "?"), _client(request))
+    event("login-failed", logging.WARNING, user=credentials.get("username", "?"), ip=client_address(request))
 
 
 def permissions_changed(sender, instance, action, pk_set, model, **kwargs):
     if action in ("post_add", "post_remove", "post_clear"):
         names = sorted(str(obj) for obj in model.objects.filter(pk__in=pk_set or []))
-        logger.info("permission-change target=%s %s %s=%s", instance, action, model._meta.model_name, names)
+        event("permission-change", target=instance, action=action, **{model._meta.model_name: ",".join(names)})
 
 
 def scope_saved(sender, instance, created, **kwargs):
-    logger.info("scope-%s user=%s scope=%s", "granted" if created else "changed", instance.user, instance)
+    event("scope-granted" if created else "scope-changed", user=instance.user, scope=instance)
 
 
 def scope_deleted(sender, instance, **kwargs):
-    logger.info("scope-removed user=%s", instance.user)
+    event("scope-removed", user=instance.user)
 
 
 def user_saved(sender, instance, created, update_fields=None, **kwargs):
     if created or update_fields is None or {"is_staff", "is_superuser", "is_active"} & set(update_fields):
-        logger.info(
-            "account-%s user=%s staff=%s superuser=%s active=%s",
-            "created" if created else "saved",
-            instance.get_username(),
-            instance.is_staff,
-            instance.is_superuser,
-            instance.is_active,
+        event(
+            "account-created" if created else "account-saved",
+            user=instance.get_username(),
+            staff=instance.is_staff,
+            superuser=instance.is_superuser,
+            active=instance.is_active,
         )
 
 

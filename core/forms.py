@@ -1,5 +1,6 @@
 """Shared form helpers."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +13,21 @@ def mark_required(form):
         label = str(field.label or "")
         if field.required and label and "必填" not in label and "(required)" not in label:
             field.label = _("%(label)s（必填）") % {"label": field.label}
+
+
+class UsernameLengthMixin:
+    """For login forms: a username longer than the account's column is refused before any backend sees it.
+
+    Django's AuthenticationForm sets the username's max_length after the field is built, so the
+    length is shown to the browser but never checked; the name then reaches authenticate(), where
+    django-axes stores a failed login's username in a varchar(255) (PostgreSQL refuses: a 500).
+    """
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username") or ""
+        limit = self.fields["username"].max_length
+        if limit and len(username) > limit:
+            raise ValidationError(
+                _("用户名最多 %(limit)d 个字符，请检查后重新输入。"), code="max_length", params={"limit": limit}
+            )
+        return username

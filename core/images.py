@@ -1,7 +1,7 @@
 """Every uploaded image goes through here: checked by content, re-encoded clean.
 
 The content is read by Pillow (never trusting the name or the browser's type);
-only JPEG, PNG, WebP and phone HEIC are accepted; files over the size limit and
+only JPEG (a phone's multi-picture JPEG too), PNG, WebP and phone HEIC are accepted; files over the size limit and
 decompression bombs are refused with a message a person can act on. Accepted
 images are turned upright from their EXIF orientation, then re-encoded without
 any metadata (GPS above all) under a random internal file name.
@@ -15,8 +15,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.logsafe import safe
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +31,8 @@ try:  # HEIC photos from phones, where the maintained plugin is installed
 except ImportError:  # pragma: no cover - pillow-heif is in requirements.txt
     HEIF = False
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"} | ({"HEIF"} if HEIF else set())
+# MPO: a phone's multi-picture JPEG (the photo plus a depth map or a preview); its first picture is kept.
+ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"} | ({"HEIF"} if HEIF else set())
 MAX_PIXELS = 50_000_000  # a 50-megapixel phone photo still fits
 MAX_SIDE = 2560  # stored images are scaled down to this; renditions come from it
 
@@ -43,7 +47,17 @@ def _human_mb(size):
 
 
 def check_image(upload):
-    """Raise ValidationError unless ``upload`` is an acceptable image."""
+    """Raise ValidationError unless ``upload`` is an acceptable image.
+
+    As the model field's validator it is given the field's file: only a new upload is checked.
+    A stored file was checked and re-encoded when it was saved; reading it again would only fail
+    where its handle was closed after its size was read, or the file is gone (a restore without
+    media), and a form saved unchanged must not depend on the file at all.
+    """
+    if isinstance(upload, FieldFile):
+        if upload._committed:
+            return
+        upload = upload.file
     limit = settings.UPLOAD_MAX_BYTES
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
@@ -83,6 +97,7 @@ def reencode(upload):
     """A clean copy of ``upload``: upright, scaled to MAX_SIDE, no metadata."""
     upload.seek(0)
     with Image.open(upload) as image:
+        image.seek(0)  # the first picture of a multi-picture file
         image = ImageOps.exif_transpose(image)
         has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
         image = image.convert("RGBA" if has_alpha else "RGB")
@@ -125,7 +140,7 @@ class CleanImageField(models.ImageField):
         except (OSError, ValueError):
             logger.warning(
                 "image %s of %s %s cannot be read",
-                getattr(instance, self.attname),
+                safe(getattr(instance, self.attname)),
                 type(instance).__name__,
                 instance.pk,
             )

@@ -9,6 +9,8 @@ from django.core.exceptions import BadRequest
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from core.logsafe import safe
+
 PREF_COOKIES = {
     # cookie name -> allowed values (first is the default)
     "elder": ("0", "1"),
@@ -112,7 +114,7 @@ class DatabaseOutageMiddleware:
         if not isinstance(exception, DATABASE_DOWN):
             return None
         first_line = (str(exception).strip().splitlines() or [type(exception).__name__])[0]
-        self.logger.warning("database unavailable: %s %s: %s", request.method, request.path, first_line)
+        self.logger.warning("database unavailable: %s %s: %s", safe(request.method), safe(request.path), first_line)
         return database_unavailable(request)
 
 

@@ -48,6 +48,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from core import registry
+from core.logsafe import safe
 from core.middleware import PREF_COOKIES, DisplayPreferences
 
 logger = logging.getLogger(__name__)
@@ -305,7 +306,7 @@ class PageCacheMiddleware:
             try:
                 cache.set(key, stored, timeout())
             except Exception:
-                logger.exception("page cache: could not store %s", request.path)
+                logger.exception("page cache: could not store %s", safe(request.path))
             response["X-Page-Cache"] = "miss"
         return response
 

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.audit import logger as audit
+from core import audit
+from core.forms import UsernameLengthMixin
 
 DEVICE_NAME = "authenticator"
 
@@ -66,7 +67,7 @@ class CodeField(forms.CharField):
         super().__init__(**kwargs)
 
 
-class StaffLoginForm(AdminAuthenticationForm):
+class StaffLoginForm(UsernameLengthMixin, AdminAuthenticationForm):
     """The admin login: username and password, and the code when the account has an authenticator."""
 
     otp_token = CodeField(
@@ -105,10 +106,6 @@ def _secret(device):
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
-def _client(request):
-    return request.META.get("REMOTE_ADDR", "-")
-
-
 @require_http_methods(["GET", "POST"])
 def manage(request, site):
     """Enrol (scan, confirm with a code) or remove (with a current code) one's authenticator."""
@@ -121,9 +118,8 @@ def manage(request, site):
             problem = check_code(device, form.cleaned_data["code"])
             if problem is None:
                 TOTPDevice.objects.filter(user=user).delete()
-                audit.info(
-                    "otp-removed user=%s by=%s ip=%s", user.get_username(), user.get_username(), _client(request)
-                )
+                name = user.get_username()
+                audit.event("otp-removed", user=name, by=name, ip=audit.client_address(request))
                 messages.success(request, _("两步验证已关闭：以后登录只需用户名和密码。"))
                 return redirect("admin:two_factor")
             form.add_error("code", problem)
@@ -137,7 +133,7 @@ def manage(request, site):
                     pending.confirmed = True
                     pending.save(update_fields=["confirmed"])
                     otp_login(request, pending)
-                    audit.info("otp-enrolled user=%s ip=%s", user.get_username(), _client(request))
+                    audit.event("otp-enrolled", user=user.get_username(), ip=audit.client_address(request))
                     messages.success(request, _("两步验证已启用：以后登录工作台时，需要同时输入验证器里的6位数字。"))
                     return redirect("admin:two_factor")
                 form.add_error("code", problem)
@@ -159,7 +155,8 @@ def reset(modeladmin, request, queryset):
     users = list(queryset.filter(totpdevice__isnull=False).distinct())
     TOTPDevice.objects.filter(user__in=users).delete()
     for user in users:
-        audit.info("otp-reset user=%s by=%s ip=%s", user.get_username(), request.user.get_username(), _client(request))
+        by = request.user.get_username()
+        audit.event("otp-reset", user=user.get_username(), by=by, ip=audit.client_address(request))
     modeladmin.message_user(
         request,
         _("已为 %(count)d 个账号关闭两步验证，他们下次登录只需用户名和密码，可重新启用。") % {"count": len(users)},

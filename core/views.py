@@ -1,4 +1,5 @@
 import sys
+import unicodedata
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -31,15 +32,23 @@ def healthz(request):
 
 
 def safe_next(request, fallback="/"):
-    target = request.POST.get("next") or request.GET.get("next") or request.headers.get("referer") or fallback
+    """Where to go back to: ``next`` or the Referer when it is a page of this site, else ``fallback``.
+
+    The target is returned exactly as it was checked. Rebuilding it from its parts turned
+    ``https://<host>//evil.example/`` into ``//evil.example/``, another site; a control character
+    anywhere is refused rather than dropped (browsers drop some, headers refuse others).
+    """
+    target = (request.POST.get("next") or request.GET.get("next") or request.headers.get("referer") or "").strip()
+    if not target or any(unicodedata.category(char)[0] == "C" for char in target):
+        return fallback
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return fallback
     parts = urlsplit(target)
-    if not parts.path.startswith("/"):  # "news" or "' OR 1" would be read as a view name by redirect()
+    if not parts.netloc and not parts.path.startswith("/"):  # redirect() would read "news" as a view name
         return fallback
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return target
 
 
 @require_POST

@@ -85,7 +85,11 @@ class CaseForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     contact_email = forms.EmailField(
-        label=_("电子邮箱（可选）"), required=False, help_text=_("留了邮箱，办理进展会发到这里。")
+        label=_("电子邮箱（可选）"),
+        required=False,
+        # The case's column (a form's EmailField alone would take 320 characters).
+        max_length=Case._meta.get_field("contact_email").max_length,
+        help_text=_("留了邮箱，办理进展会发到这里。"),
     )
     consent = forms.BooleanField(
         label=_("我同意工作人员用上面的联系方式联系我，了解和反馈办理情况"),

@@ -8,6 +8,7 @@ import logging
 
 from django.utils.module_loading import import_string
 
+from core.logsafe import safe
 from feedback import conf
 
 logger = logging.getLogger("feedback.sms")
@@ -15,8 +16,8 @@ logger = logging.getLogger("feedback.sms")
 
 class ConsoleSMSBackend:
     def send(self, phone, text):
-        logger.info("SMS to %s: %s", phone, text)
-        print(f"[SMS to {phone}] {text}")  # noqa: T201 - the console backend's job
+        logger.info("SMS to %s: %s", safe(phone), safe(text))
+        print(f"[SMS to {safe(phone)}] {safe(text)}")  # noqa: T201 - the console backend's job
         return True
 
 

@@ -9,6 +9,8 @@ import logging
 
 from sorl.thumbnail import get_thumbnail
 
+from core.logsafe import safe
+
 logger = logging.getLogger(__name__)
 
 WIDTHS = (480, 800, 1200)
@@ -21,7 +23,7 @@ def make_renditions(image_field):
     try:
         original_width = image_field.width
     except (OSError, ValueError):
-        logger.warning("cannot read %s for renditions", image_field.name)
+        logger.warning("cannot read %s for renditions", safe(image_field.name))
         return []
     renditions = []
     for width in WIDTHS:

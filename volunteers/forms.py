@@ -1,11 +1,11 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm, UserCreationForm
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
-from core.forms import mark_required
+from core.forms import UsernameLengthMixin, mark_required
 from events.forms import clean_phone
 from volunteers.models import Skill, Volunteer
 
@@ -20,7 +20,12 @@ class RegistrationForm(UserCreationForm):
         help_text=_("只有您所在社区的工作人员能看到。"),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
-    email = forms.EmailField(label=_("电子邮箱（必填）"), help_text=_("候补递补、服务提醒和找回密码都会发到这里。"))
+    email = forms.EmailField(
+        label=_("电子邮箱（必填）"),
+        # The account's column (a form's EmailField alone would take 320 characters).
+        max_length=get_user_model()._meta.get_field("email").max_length,
+        help_text=_("候补递补、服务提醒和找回密码都会发到这里。"),
+    )
     community = forms.ModelChoiceField(
         label=_("所在社区（选填）"), queryset=Community.objects.select_related("street"), required=False
     )
@@ -41,21 +46,17 @@ class RegistrationForm(UserCreationForm):
         return clean_phone(self.cleaned_data["phone"])
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("这个邮箱已经注册过了，可以直接登录或找回密码。"))
-        return email
+        # Whether the address has an account is never said here: volunteers/registration.py answers alike.
+        return self.cleaned_data["email"].strip().lower()
 
     def save(self, commit=True):
+        """The account, inactive until its owner opens the link mailed to the address, and its profile."""
         with transaction.atomic():
             user = super().save(commit=False)
             user.email = self.cleaned_data["email"]
             user.first_name = self.cleaned_data["real_name"]
-            try:
-                user.save()
-            except IntegrityError:
-                self.add_error("username", _("这个用户名刚刚被注册了，请换一个。"))
-                raise
+            user.is_active = False
+            user.save()
             volunteer = Volunteer.objects.create(
                 user=user,
                 real_name=self.cleaned_data["real_name"],
@@ -113,7 +114,7 @@ class HomeVisitForm(forms.ModelForm):
         return clean_phone(self.cleaned_data["phone"])
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(UsernameLengthMixin, AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         mark_required(self)

@@ -30,6 +30,8 @@ PUBLIC_PAGES = [
     "/search/?q=社区",
     "/accounts/login/",
     "/accounts/register/",
+    "/accounts/register/sent/",
+    "/accounts/activate/MQ/expired-link/",
 ]
 
 

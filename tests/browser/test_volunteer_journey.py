@@ -1,5 +1,7 @@
 """A volunteer registers, signs up, sees it on 我的报名, cancels; the first waitlisted is promoted and emailed."""
 
+import re
+
 import pytest
 from django.core import mail
 
@@ -25,8 +27,15 @@ def test_register_sign_up_cancel_promotes_waitlisted(page, screenshot, transacti
     page.fill("#id_password1", "a-long-pass-2026!")
     page.fill("#id_password2", "a-long-pass-2026!")
     page.get_by_role("button", name="注册").click()
+    page.wait_for_url("**/accounts/register/sent/")
+    assert page.get_by_role("heading", name="请查收邮件").is_visible()
+    (activation,) = mail.outbox
+    assert activation.to == ["xiaoli@example.org"]
+    page.goto(re.search(r"https?://\S+/accounts/activate/\S+/", activation.body).group(0))
+    page.get_by_role("button", name="确认邮箱，完成注册").click()
     page.wait_for_url("**/volunteers/me/")
     assert page.get_by_text("注册成功").is_visible()
+    mail.outbox = []
 
     page.goto(day.get_absolute_url())
     screenshot(page, "volunteers-day-1280")

@@ -111,3 +111,43 @@ def test_language_and_time_zone(settings):
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert ("en", "English") in settings.LANGUAGES
+
+
+# The production environment as the README's Production section sets it (the key made as documented).
+DOCUMENTED_PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": "https://portal.example.org",
+    "DATABASE_URL": "postgres://portal:secret@db:5432/portal",
+    "REDIS_URL": "redis://cache:6379/0",
+    "MEDIA_ROOT": "/srv/portal/media",
+    "STATIC_ROOT": "/srv/portal/static",
+}
+
+
+@pytest.mark.parametrize("length", [32, 49])
+def test_production_refuses_a_secret_key_shorter_than_fifty(length):
+    import secrets
+
+    key = secrets.token_hex(length)[:length]
+    result = start(**DOCUMENTED_PRODUCTION, DJANGO_SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr and "50" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_deploy_is_clean_with_the_documented_production_environment():
+    import secrets
+
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    environ.update(DOCUMENTED_PRODUCTION, DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

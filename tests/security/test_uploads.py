@@ -141,3 +141,41 @@ def test_admin_upload_stores_a_clean_copy_and_refuses_junk(client, places, admin
     with community.cover.open("rb") as stored:
         assert not Image.open(stored).getexif()
     assert Community.objects.filter(pk=community.pk, cover_alt="院落").exists()
+
+
+def mpo_bytes(size=(120, 80), exif=None):
+    """A phone's multi-picture JPEG (MPO): the photo, then a second picture (depth, a preview)."""
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", size, (30, 120, 200)), Image.new("RGB", size, (250, 250, 0))
+    extra = {"exif": exif} if exif is not None else {}
+    first.save(buffer, format="MPO", save_all=True, append_images=[second], **extra)
+    return buffer.getvalue()
+
+
+def test_a_multi_picture_phone_jpeg_is_stored_as_its_first_picture():
+    data = mpo_bytes(exif=gps_exif())
+    with Image.open(io.BytesIO(data)) as original:
+        assert original.format == "MPO" and original.n_frames == 2  # the test file is what phones send
+    file = upload("IMG_2040.JPG", data)
+    images.check_image(file)
+    clean = images.reencode(file)
+    with Image.open(io.BytesIO(clean.read())) as stored:
+        assert stored.format == "JPEG" and getattr(stored, "n_frames", 1) == 1
+        assert stored.size == (80, 120)  # upright, from the first picture's orientation
+        assert not stored.getexif()
+        red, green, blue = stored.convert("RGB").getpixel((40, 60))
+        assert blue > 150 and red < 100  # the first picture, not the second
+
+
+@pytest.mark.django_db
+def test_a_multi_picture_jpeg_is_accepted_with_a_feedback_report(client, places):
+    from feedback.models import Case, Category
+    from tests.security.test_hostile_input import case_form
+
+    world = {"A": places["sihuan"], "category": Category.objects.create(name="路面破损", slug="road")}
+    data = {**case_form(world), "photos": [upload("IMG_2041.JPG", mpo_bytes())]}
+    response = client.post("/feedback/new/", data)
+    assert response.status_code == 302
+    (photo,) = Case.objects.get().photos.all()
+    with photo.image.open("rb") as stored:
+        assert Image.open(stored).format == "JPEG"
