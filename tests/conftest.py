@@ -24,11 +24,15 @@ def _fresh_cache(settings):
     so the journeys also prove its invalidation."""
     from django.core.cache import cache
 
+    from core import sharedcache
+
     settings.PAGE_CACHE_SECONDS = 60
 
+    sharedcache.reset()  # a test whose cache failed leaves no pause behind
     cache.clear()
     yield
     cache.clear()
+    sharedcache.reset()
 
 
 @pytest.fixture
