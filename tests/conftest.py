@@ -36,6 +36,17 @@ def _fresh_cache(settings):
 
 
 @pytest.fixture
+def rate_limits(settings):
+    """rate_limits("booking", address=(2, 3600)): one scope's limits (core/ratelimit.py) made small."""
+    settings.RATE_LIMITS = {}
+
+    def change(scope, **kinds):
+        settings.RATE_LIMITS = {**settings.RATE_LIMITS, scope: {**settings.RATE_LIMITS.get(scope, {}), **kinds}}
+
+    return change
+
+
+@pytest.fixture
 def places(db):
     """Two streets, each with two communities: the smallest district where scope matters."""
     chunshu = factories.street(name="椿树街道", slug="chunshu", sort_order=10)
