@@ -144,6 +144,12 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 60, minimum=0
 # through another worker or server is served within this time; through the same one at once).
 PAGE_CACHE_RECHECK_SECONDS = 0.2
 
+# --- Anonymous forms ---------------------------------------------------------
+# How often one client address, one phone number or one e-mail address may send each anonymous
+# form (core/ratelimit.py): changes to its DEFAULTS, scope -> kind -> (count, seconds), e.g.
+# {"booking": {"address": (10, 3600)}} where many residents share one network.
+RATE_LIMITS = {}
+
 # --- Auth ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
