@@ -7,6 +7,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civic_portal.settings")
 application = get_wsgi_application()
 
 # Each server process loads the search dictionary before its first visitor, not during a search.
-from civic_portal import textsearch  # noqa: E402
+from core import textsearch  # noqa: E402
 
 textsearch.warm_up()
