@@ -56,10 +56,18 @@ def limits(scope):
     return {**DEFAULTS.get(scope, {}), **getattr(settings, "RATE_LIMITS", {}).get(scope, {})}
 
 
-def allow(request, scope, **identities):
+def allow(request, scope, submission=None, **identities):
     """True while this client address and each identity given (``phone=``, ``email=``, ``case=``;
-    empty ones are skipped) are under the scope's limits. Counts this attempt against every one."""
+    empty ones are skipped) are under the scope's limits. Counts this attempt against every one.
+
+    ``submission`` names this very submission (the form's one-time token, or what makes a second
+    copy fail, like a username): the same submission again while the first is let through — a double
+    click, a retry — is not a new attempt and is not counted; the view makes it harmless. A refused
+    submission sent again is counted again."""
     scope_limits = limits(scope)
+    seen = f"rl:{scope}:seen:{_digest('submission', submission)}" if submission else None
+    if seen and not sharedcache.add(seen, 1, max(seconds for _count, seconds in scope_limits.values())):
+        return True  # let through before (or the cache is down: then nothing is refused anyway)
     allowed = True
     for kind, value in {"address": client_ip(request), **identities}.items():
         if not value:
@@ -67,6 +75,8 @@ def allow(request, scope, **identities):
         count, seconds = scope_limits[kind]  # a kind without a limit is a mistake in the caller
         if _hits(f"rl:{scope}:{kind}:{_digest(kind, value)}", seconds) > count:
             allowed = False
+    if seen and not allowed:
+        sharedcache.delete(seen)
     return allowed
 
 

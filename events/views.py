@@ -145,7 +145,7 @@ def book_view(request, pk):
     status = 400
     if not form.is_valid():
         messages.error(request, _("预约没有提交成功，请按提示修改后再提交。"))
-    elif not ratelimit.allow(request, "booking", phone=form.cleaned_data["phone"]):
+    elif not ratelimit.allow(request, "booking", form.cleaned_data["submission"], phone=form.cleaned_data["phone"]):
         form.add_error(None, ratelimit.MESSAGE)
         status = 429
     else:

@@ -41,7 +41,9 @@ def new_case(request):
             return redirect("feedback:submitted", code=existing.code)
         if form.is_valid():
             data = form.cleaned_data
-            if not ratelimit.allow(request, "feedback", phone=data["contact_phone"], email=data["contact_email"]):
+            if not ratelimit.allow(
+                request, "feedback", data["token"], phone=data["contact_phone"], email=data["contact_email"]
+            ):
                 form.add_error(None, ratelimit.MESSAGE)
                 return render(request, "feedback/new.html", _new_context(form), status=429)
             case, _created = submit_case(

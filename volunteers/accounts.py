@@ -21,7 +21,8 @@ def register(request):
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if not ratelimit.allow(request, "register", phone=data["phone"], email=data["email"]):
+        # the same username twice is one attempt: the second copy fails on the unique username
+        if not ratelimit.allow(request, "register", data["username"], phone=data["phone"], email=data["email"]):
             form.add_error(None, ratelimit.MESSAGE)
             return render(request, "registration/register.html", {"form": form}, status=429)
         try:

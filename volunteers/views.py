@@ -233,7 +233,8 @@ def profile(request):
 def home_visit_request(request):
     form = HomeVisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not ratelimit.allow(request, "home_visit", phone=form.cleaned_data["phone"]):
+        data = form.cleaned_data
+        if not ratelimit.allow(request, "home_visit", data["submission"], phone=data["phone"]):
             form.add_error(None, ratelimit.MESSAGE)
             return render(request, "volunteers/home_visit_form.html", {"form": form}, status=429)
         submission = form.cleaned_data["submission"]

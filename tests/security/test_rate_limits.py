@@ -55,6 +55,19 @@ def test_bookings_with_one_phone_are_limited_whatever_the_address(places, rate_l
     assert ResidentBooking.objects.count() == 2
 
 
+def test_a_double_submit_is_one_attempt_and_a_refused_one_stays_refused(places, rate_limits):
+    rate_limits("booking", address=(1, 3600))
+    offering = ef.offering(ef.day(places["chunshuyuan"]), places=10)
+    data = {"name": "王大妈", "phone": "13800000001", "submission": str(uuid.uuid4())}
+    url = f"/events/offerings/{offering.pk}/book/"
+    first, again = Client().post(url, data), Client().post(url, data)  # a double click
+    assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
+    other = {"name": "李大爷", "phone": "13800000002", "submission": str(uuid.uuid4())}
+    refused(Client().post(url, other), "李大爷")
+    refused(Client().post(url, other), "李大爷")  # the same refused form sent again
+    assert ResidentBooking.objects.count() == 1
+
+
 def test_one_booking_per_phone_per_service_still_holds(places):
     offering = ef.offering(ef.day(places["chunshuyuan"]), places=10)
     assert book(offering, "13800000001").status_code == 302
