@@ -65,7 +65,7 @@ bench: install compilemessages ## Benchmark every public page against the floor 
 	@if $(PY) manage.py help seed_scale >/dev/null 2>&1; then $(PY) manage.py seed_scale --if-empty --scale $${SCALE:-1}; fi
 	$(PY) manage.py bench
 
-soak: install compilemessages ## Load on gunicorn while its own throwaway PostgreSQL crashes and returns (SOAK_SECONDS, default 60)
+soak: install compilemessages ## Reports (≥ 20/s) and reads on gunicorn while its own PostgreSQL crashes, its own Redis crashes, its PostgreSQL freezes (SOAK_SECONDS, default 60)
 	$(PY) manage.py soak
 
 clean: ## Remove the virtualenv and local data (var/)

@@ -127,10 +127,19 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "civic"),
             "TIMEOUT": 300,
+            # Nothing waits long for the cache: a Redis that hangs costs half a second, then the
+            # portal goes on without it (core/sharedcache.py), instead of redis-py's 5 s per call.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "civic-portal"}}
+# sorl-thumbnail's memo of the renditions it drew (the database holds them too): kept in each
+# process, so drawing renditions when a photo is saved does not depend on Redis.
+CACHES["thumbnails"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "thumbnails"}
+THUMBNAIL_CACHE = "thumbnails"
+# After the cache failed to answer, a process goes on without it for this long before trying again.
+CACHE_RETRY_SECONDS = 5
 # Anonymous whole-page cache (core/pagecache.py): how long a page may be kept at most
 # (a scheduled story appears within this time; every change invalidates at once). 0 turns it off,
 # the default while developing, so an edited template shows at once (the tests switch it on).
@@ -138,6 +147,12 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 60, minimum=0
 # How long a worker trusts the generation it last read from the shared cache (a change made
 # through another worker or server is served within this time; through the same one at once).
 PAGE_CACHE_RECHECK_SECONDS = 0.2
+
+# --- Anonymous forms ---------------------------------------------------------
+# How often one client address, one phone number or one e-mail address may send each anonymous
+# form (core/ratelimit.py): changes to its DEFAULTS, scope -> kind -> (count, seconds), e.g.
+# {"booking": {"address": (10, 3600)}} where many residents share one network.
+RATE_LIMITS = {}
 
 # --- Auth ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -3,7 +3,9 @@
 What is cached: GET answers (200, HTML) of the public pages listed in ``CACHEABLE``,
 for visitors who carry no cookie other than the CSRF, language and display cookies
 (so no session, no login, no pending messages, no 附议 cookie). The key is the
-path with its query, the language and the three display preferences, and a
+path, the query parameters the page reads (``CACHEABLE`` names them; the view is
+given only those, sorted, so ``?utm=1`` or a random parameter is the same page and
+is never echoed into it), the language and the three display preferences, and a
 **generation** number kept in the cache.
 
 What is never shared: every page's header has small POST forms with a CSRF token,
@@ -12,71 +14,72 @@ those values are replaced by markers; a hit fills them in afresh for the visitor
 (``get_token(request)`` — any masked form of the visitor's secret is valid — and a
 new UUID per form), and the CSRF middleware sets the cookie as for any page.
 
-Invalidation: any save or delete of a model of the portal apps (core.registry), and the end of
-any successful POST (a redirect, or any answer below 400 to a logged-in user: after
-its transaction committed, so no page rendered from the old rows survives it; this
-also covers admin actions and ``QuerySet.update``), bump the generation, so the
-next request renders afresh: a story published in the admin is on the home page at
-once, a sign-up changes "places left" at once. Entries also expire after
-``PAGE_CACHE_SECONDS`` (60). A saved row with a future ``published_at`` (a
-scheduled story) records that time in the cache; a page stored before it is not
-served after it, so the story appears at its time without a job.
+Invalidation, on content changes only: any save or delete of a model of the content
+apps bumps the generation, and so does any request other than GET whose SQL wrote
+a row of a content app (``QuerySet.update`` sends no signal: a 附议, an admin
+action), once more after it answered, when its transaction has committed, so no
+page rendered from the old rows survives it. A POST that writes no content (a
+logout, a login-only action refused, a repeated 附议, a form with mistakes) leaves
+everyone's cache alone. The next request renders afresh: a story published in the
+admin is on the home page at once, a sign-up changes "places left" at once. Entries
+also expire after ``PAGE_CACHE_SECONDS`` (60). A saved row with a future
+``published_at`` (a scheduled story) records that time in the cache; a page stored
+before it is not served after it, so the story appears at its time without a job.
 
 With Redis (``REDIS_URL``) the generation is shared by every worker and app server.
 With the local-memory cache each process has its own cache *and* its own
 generation: a change made through one gunicorn worker is not seen by the others'
 caches until their entries expire (at most ``PAGE_CACHE_SECONDS``). Use Redis
-whenever more than one process serves the portal.
+whenever more than one process serves the portal. When the cache does not answer,
+pages are rendered for each visitor (core/sharedcache.py).
 """
 
 import collections
 import functools
 import hashlib
-import logging
 import re
 import secrets
 import threading
 import time
 import uuid
+from urllib.parse import urlencode
 
+from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from core import registry
-from core.logsafe import safe
+from core import registry, sharedcache
 from core.middleware import PREF_COOKIES, DisplayPreferences
-
-logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
 SCHEDULE_KEY = "pagecache:due"
-# url names (namespace:name) whose anonymous GET answers may be shared.
+# url names (namespace:name) whose anonymous GET answers may be shared -> the query parameters the
+# page reads. Any other parameter is taken away before the view runs, so it cannot change the page.
+_NONE = frozenset()
 CACHEABLE = {
-    "home",
-    "accessibility",
-    "search",
-    "communities:directory",
-    "communities:street",
-    "communities:community",
-    "news:list",
-    "news:story",
-    "news:column",
-    "news:issue",
-    "news:tag",
-    "events:list",
-    "events:detail",
-    "volunteers:index",
-    "volunteers:team",
-    "feedback:board",
-    "feedback:track",
+    "home": _NONE,
+    "accessibility": _NONE,
+    "search": frozenset({"q", "page"}),
+    "communities:directory": _NONE,
+    "communities:street": _NONE,
+    "communities:community": _NONE,
+    "news:list": frozenset({"street", "community", "column", "tag", "page"}),
+    "news:story": _NONE,
+    "news:column": frozenset({"page"}),
+    "news:issue": _NONE,
+    "news:tag": frozenset({"page"}),
+    "events:list": frozenset({"street", "community", "month", "page"}),
+    "events:detail": _NONE,
+    "volunteers:index": _NONE,
+    "volunteers:team": _NONE,
+    "feedback:board": frozenset({"street", "page"}),
+    "feedback:track": _NONE,
 }
-# POSTs that change no content: they do not invalidate.
-NO_BUMP = {"set_display", "set_language"}
 
 # Hidden inputs whose value belongs to one visitor: name -> how to make a fresh one.
 FRESH = {
@@ -93,45 +96,38 @@ def timeout():
 
 def generation_and_due():
     """The generation and the times (timestamps) at which scheduled content becomes due: one round trip."""
-    values = cache.get_many([GENERATION_KEY, SCHEDULE_KEY])
+    values = sharedcache.get_many([GENERATION_KEY, SCHEDULE_KEY])
     value = values.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, _first(), timeout=None)
-        value = cache.get(GENERATION_KEY) or _first()
+        sharedcache.add(GENERATION_KEY, _first(), None)
+        value = sharedcache.get(GENERATION_KEY) or _first()
     return value, values.get(SCHEDULE_KEY) or []
 
 
 def schedule(when):
     """Content becomes visible at ``when`` by itself: pages stored before then are not served after it."""
-    try:
-        now = timezone.now().timestamp()
-        due = [t for t in cache.get(SCHEDULE_KEY) or [] if t > now - timeout()]
-        cache.set(SCHEDULE_KEY, sorted({*due, when.timestamp()}), timeout=None)
-    except Exception:
-        logger.exception("page cache: could not record a scheduled time")
+    now = timezone.now().timestamp()
+    due = [t for t in sharedcache.get(SCHEDULE_KEY) or [] if t > now - timeout()]
+    sharedcache.set(SCHEDULE_KEY, sorted({*due, when.timestamp()}), None)
 
 
 def bump(app=None):
-    """Every cached page is out of date from now on (and the data cached for ``app``, see app_generation)."""
+    """Every cached page is out of date from now on (and the data cached for ``app``, see app_generation).
+    With the cache down nothing is bumped: a save never fails for it, and entries still expire."""
     _checked.forget()
     for key in (GENERATION_KEY, f"{GENERATION_KEY}:{app}") if app else (GENERATION_KEY,):
-        try:
-            try:
-                cache.incr(key)
-            except ValueError:  # not there yet (first change, or evicted)
-                cache.add(key, _first(), timeout=None)
-        except Exception:  # a cache outage must never break a save; entries still expire
-            logger.exception("page cache: could not bump %s", key)
+        if sharedcache.incr(key) is None:  # not there yet (first change, or evicted)
+            sharedcache.add(key, _first(), None)
 
 
 def app_generation(app):
     """A counter that moves only when a model of ``app`` changes: for data one app's rows decide
     (the feedback figures), so unrelated changes elsewhere do not recompute it."""
     key = f"{GENERATION_KEY}:{app}"
-    value = cache.get(key)
+    value = sharedcache.get(key)
     if value is None:
-        cache.add(key, _first(), timeout=None)
-        value = cache.get(key) or _first()
+        sharedcache.add(key, _first(), None)
+        value = sharedcache.get(key) or _first()
     return value
 
 
@@ -141,8 +137,12 @@ def _first():
     return secrets.randbelow(2**48) + 1
 
 
+def _is_content(app_label):
+    return app_label in registry.portal_app_labels()
+
+
 def _content_changed(sender, instance=None, **kwargs):
-    if sender._meta.app_label not in registry.portal_app_labels():
+    if not _is_content(sender._meta.app_label):
         return
     bump(sender._meta.app_label)
     when = getattr(instance, "published_at", None)
@@ -154,6 +154,41 @@ def connect():
     post_save.connect(_content_changed, dispatch_uid="pagecache-save")
     post_delete.connect(_content_changed, dispatch_uid="pagecache-delete")
     m2m_changed.connect(_content_changed, dispatch_uid="pagecache-m2m")
+
+
+# The statements Django writes rows with; it always quotes the table name.
+_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"([^"]+)"', re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def _app_of_table():
+    return {model._meta.db_table: model._meta.app_label for model in apps.get_models(include_auto_created=True)}
+
+
+class _ContentWrites:
+    """A database execute wrapper: the content apps whose rows the request wrote."""
+
+    def __init__(self):
+        self.apps = set()
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        match = _WRITE.match(sql)
+        if match:
+            app = _app_of_table().get(match.group(1))
+            if app is not None and _is_content(app):
+                self.apps.add(app)
+        return result
+
+
+def _read_parameters_only(request, parameters):
+    """Leave the view only the query parameters its page reads, sorted, without empty values."""
+    query = urlencode(
+        [(name, value) for name in sorted(parameters) for value in request.GET.getlist(name) if value],
+    )
+    if query != request.META.get("QUERY_STRING", ""):
+        request.META["QUERY_STRING"] = query
+        request.GET = QueryDict(query)
 
 
 def _allowed_cookies():
@@ -264,33 +299,34 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
-            response = self.get_response(request)
-            if self._changed_something(request, response) and _url_name(request.path_info) not in NO_BUMP:
-                bump()  # again, now that the view's transaction has committed
+            writes = _ContentWrites()
+            with connection.execute_wrapper(writes):
+                response = self.get_response(request)
+            for app in sorted(writes.apps):
+                bump(app)  # again, now that the view's transaction has committed
             return response
         if not self._may_use(request):
             return self.get_response(request)
+        _read_parameters_only(request, CACHEABLE[_url_name(request.path_info)])
         key = _key(request)
         local = _local.get(key)
         recent = _checked.recent()
-        try:
-            if local is not None and recent is not None:
-                values = {GENERATION_KEY: recent[0], SCHEDULE_KEY: recent[1]}  # no round trip at all
-            else:
-                # One round trip: generation, scheduled times, and the page unless this process holds it.
-                values = cache.get_many([GENERATION_KEY, SCHEDULE_KEY] + ([] if local else [key]))
-            gen = values.get(GENERATION_KEY)
-            if gen is None:
-                gen, _due = generation_and_due()
-        except Exception:
-            logger.exception("page cache unavailable")
-            return self.get_response(request)
+        if local is not None and recent is not None:
+            values = {GENERATION_KEY: recent[0], SCHEDULE_KEY: recent[1]}  # no round trip at all
+        else:
+            # One round trip: generation, scheduled times, and the page unless this process holds it.
+            values = sharedcache.get_many([GENERATION_KEY, SCHEDULE_KEY] + ([] if local else [key]))
+            if not sharedcache.available():
+                return self.get_response(request)  # the cache is down: render for this visitor
+        gen = values.get(GENERATION_KEY)
+        if gen is None:
+            gen, _due = generation_and_due()
         due = values.get(SCHEDULE_KEY) or []
         if recent is None or local is None:
             _checked.remember(gen, due)
         stored = local if local is not None and local[0] == gen else values.get(key)
         if stored is None and local is not None:
-            stored = cache.get(key)  # this process's copy is old: another process may have a newer one
+            stored = sharedcache.get(key)  # this process's copy is old: another process may have a newer one
         now = timezone.now().timestamp()
         if stored is not None and stored[0] == gen and not any(stored[1] < t <= now for t in due):
             _gen, _made, parts, headers = stored
@@ -303,22 +339,9 @@ class PageCacheMiddleware:
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
             stored = (gen, now, _split(response.content), headers)
             _local.put(key, stored)
-            try:
-                cache.set(key, stored, timeout())
-            except Exception:
-                logger.exception("page cache: could not store %s", safe(request.path))
+            sharedcache.set(key, stored, timeout())
             response["X-Page-Cache"] = "miss"
         return response
-
-    @staticmethod
-    def _changed_something(request, response):
-        """A successful POST redirects (post/redirect/get); a form with mistakes answers 200 and
-        changed nothing. Staff answers count whatever they are, so nobody waits for the TTL; an
-        anonymous visitor posting mistakes cannot empty everyone's cache."""
-        if 300 <= response.status_code < 400:
-            return True
-        user = getattr(request, "user", None)
-        return response.status_code < 400 and user is not None and user.is_authenticated
 
     def _may_use(self, request):
         if timeout() <= 0 or request.method != "GET":

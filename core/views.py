@@ -3,6 +3,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -22,12 +23,23 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
+    """Plain "ok" when the database and the cache both answer; otherwise 503 and a line for each that
+    does not. Asks the cache directly, not through core/sharedcache (which hides an outage by design)."""
+    down = []
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        down.append("database")
+    try:
+        cache.set("healthz", "ok", 10)
+        cache.get("healthz")
+    except Exception:  # whatever the client library raises: the cache did not answer
+        down.append("cache")
+    if down:
+        body = "".join(f"{name} unavailable\n" for name in down)
+        return HttpResponse(body, status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
 
 

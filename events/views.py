@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import DetailView, ListView
 
 from communities.models import Community, Street
+from core import ratelimit
 from core.params import id_or_none
 from events import ics
 from events.booking import BookingError, book, cancel_booking
@@ -141,7 +142,13 @@ def community_ics(request, pk):
 def book_view(request, pk):
     offering = get_object_or_404(ServiceOffering.objects.select_related("day").filter(day__in=_day_queryset()), pk=pk)
     form = BookingForm(request.POST, offering=offering)
-    if form.is_valid():
+    status = 400
+    if not form.is_valid():
+        messages.error(request, _("预约没有提交成功，请按提示修改后再提交。"))
+    elif not ratelimit.allow(request, "booking", form.cleaned_data["submission"], phone=form.cleaned_data["phone"]):
+        form.add_error(None, ratelimit.MESSAGE)
+        status = 429
+    else:
         try:
             booking = book(
                 offering.pk, form.cleaned_data["name"], form.cleaned_data["phone"], form.cleaned_data["submission"]
@@ -150,11 +157,9 @@ def book_view(request, pk):
             messages.error(request, exc.message)
         else:
             return redirect(booking)
-    else:
-        messages.error(request, _("预约没有提交成功，请按提示修改后再提交。"))
     day = _day_queryset().get(pk=offering.day_id)
     context = day_context(request, day, forms={offering.pk: form})
-    return render(request, "events/detail.html", context, status=400 if form.errors else 200)
+    return render(request, "events/detail.html", context, status=status if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

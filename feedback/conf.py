@@ -19,12 +19,3 @@ def sms_backend():
 
 def code_prefix():
     return getattr(settings, "FEEDBACK_CODE_PREFIX", "SH")
-
-
-def submit_rate():
-    """(count, seconds): how many reports one client address may send in that time."""
-    return getattr(settings, "FEEDBACK_SUBMIT_RATE", (5, 3600))
-
-
-def metoo_rate():
-    return getattr(settings, "FEEDBACK_METOO_RATE", (20, 3600))

@@ -11,9 +11,9 @@ A rate is shown only when at least ``FEEDBACK_MIN_CASES_FOR_RATE`` cases stand b
 import statistics
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.utils import timezone
 
+from core import sharedcache
 from feedback import conf
 from feedback.models import Case, DispatchTask
 
@@ -186,15 +186,15 @@ def cached(street=None, since=None, now=None):
     key = "figures:v2:{}:{}".format(street.pk if street else "", since.isoformat() if since else "")
     generation = pagecache.app_generation("feedback")
     moment = timezone.now().timestamp()
-    entry = cache.get(key)  # (generation, computed at, figures)
+    entry = sharedcache.get(key)  # (generation, computed at, figures); None with the cache down too
     if entry is not None and entry[0] == generation and moment - entry[1] < CACHE_SECONDS:
         return entry[2]
     lock = f"{key}:computing"
-    if entry is not None and not cache.add(lock, 1, RECOMPUTE_LOCK_SECONDS):
+    if entry is not None and not sharedcache.add(lock, 1, RECOMPUTE_LOCK_SECONDS):
         return entry[2]
     try:
         data = compute(street=street, since=since, now=now)
-        cache.set(key, (generation, moment, data), 24 * 3600)
+        sharedcache.set(key, (generation, moment, data), 24 * 3600)
     finally:
-        cache.delete(lock)
+        sharedcache.delete(lock)
     return data

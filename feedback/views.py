@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import ratelimit
 from core.params import id_or_none
 from feedback import charts, conf, figures, workflow
 from feedback.forms import CaseForm, RatingForm, StreetFilterForm, TrackLookupForm
 from feedback.intake import submit_case
 from feedback.models import Case, CaseError, CasePhoto, Category, DispatchTask, TimelineEntry
-from feedback.ratelimit import allow
 
 METOO_COOKIE = "fb_metoo"
 METOO_SALT = "feedback.metoo"
@@ -41,10 +41,12 @@ def new_case(request):
         if existing is not None:  # a double submit: the first request already made the case
             return redirect("feedback:submitted", code=existing.code)
         if form.is_valid():
-            if not allow("submit", request, conf.submit_rate()):
-                form.add_error(None, _("这个网络在短时间内提交了太多条诉求，请稍后再试，或拨打社区电话反映。"))
-                return render(request, "feedback/new.html", _new_context(form), status=429)
             data = form.cleaned_data
+            if not ratelimit.allow(
+                request, "feedback", data["token"], phone=data["contact_phone"], email=data["contact_email"]
+            ):
+                form.add_error(None, ratelimit.MESSAGE)
+                return render(request, "feedback/new.html", _new_context(form), status=429)
             case, _created = submit_case(
                 community=data["community"],
                 category=data["category"],
@@ -115,7 +117,7 @@ def _case_for_tracking(code):
 def track(request, code, rating_form=None, status=200):
     case = _case_for_tracking(code)
     if case is None:
-        if not allow("track404", request, (30, 3600)):
+        if not ratelimit.allow(request, "track"):
             return _refused(request, _("查询太频繁"), _("查询次数过多，请稍后再试。"), 429)
         form = TrackLookupForm(initial={"code": code})
         return render(request, "feedback/track_lookup.html", {"lookup_form": form, "unknown_code": code}, status=404)
@@ -165,7 +167,7 @@ def metoo(request, code):
     if case.pk in done:
         messages.info(request, _("您已经附议过这条诉求了。"))
         return redirect("feedback:board")
-    if not allow("metoo", request, conf.metoo_rate()):
+    if not ratelimit.allow(request, "metoo", case=ratelimit.per_address(request, case.pk)):
         return _refused(request, _("操作太频繁"), _("附议次数过多，请稍后再试。"), 429)
     workflow.metoo(case)
     messages.success(request, _("已附议。谢谢您告诉我们这件事也影响到您。"))

@@ -24,11 +24,26 @@ def _fresh_cache(settings):
     so the journeys also prove its invalidation."""
     from django.core.cache import cache
 
+    from core import sharedcache
+
     settings.PAGE_CACHE_SECONDS = 60
 
+    sharedcache.reset()  # a test whose cache failed leaves no pause behind
     cache.clear()
     yield
     cache.clear()
+    sharedcache.reset()
+
+
+@pytest.fixture
+def rate_limits(settings):
+    """rate_limits("booking", address=(2, 3600)): one scope's limits (core/ratelimit.py) made small."""
+    settings.RATE_LIMITS = {}
+
+    def change(scope, **kinds):
+        settings.RATE_LIMITS = {**settings.RATE_LIMITS, scope: {**settings.RATE_LIMITS.get(scope, {}), **kinds}}
+
+    return change
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import ratelimit
 from volunteers import registration
 from volunteers.forms import LoginForm, NewPasswordForm, RegistrationForm, ResetRequestForm
 
@@ -28,6 +29,11 @@ def register(request):
         return redirect("register_sent")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # the same username twice is one attempt: the second copy fails on the unique username
+        if not ratelimit.allow(request, "register", data["username"], phone=data["phone"], email=data["email"]):
+            form.add_error(None, ratelimit.MESSAGE)
+            return render(request, "registration/register.html", {"form": form}, status=429)
         try:
             registration.register(form, request)
         except IntegrityError:
@@ -58,19 +64,26 @@ def activate(request, uidb64, token):
     return render(request, "registration/activate.html", {"valid": True, "account": user})
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Each request sends an e-mail: limited per address and per mailbox (core/ratelimit.py)."""
+
+    form_class = ResetRequestForm
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        if not ratelimit.allow(self.request, "password_reset", email=form.cleaned_data["email"]):
+            form.add_error(None, ratelimit.MESSAGE)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+
 urlpatterns = [
     path("register/", register, name="register"),
     path("register/sent/", register_sent, name="register_sent"),
     path("activate/<uidb64>/<token>/", activate, name="activate"),
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=ResetRequestForm, success_url=reverse_lazy("password_reset_done")
-        ),
-        name="password_reset",
-    ),
+    path("password-reset/", PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "reset/<uidb64>/<token>/",

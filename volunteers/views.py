@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, TemplateView
 
+from core import ratelimit
 from core.params import id_or_none
 from events import ics
 from volunteers import signup as rules
@@ -232,6 +233,10 @@ def profile(request):
 def home_visit_request(request):
     form = HomeVisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not ratelimit.allow(request, "home_visit", data["submission"], phone=data["phone"]):
+            form.add_error(None, ratelimit.MESSAGE)
+            return render(request, "volunteers/home_visit_form.html", {"form": form}, status=429)
         submission = form.cleaned_data["submission"]
         if not HomeVisit.objects.filter(submission=submission).exists():  # a double submit adds nothing
             visit = form.save(commit=False)

@@ -122,14 +122,14 @@ def test_track_query_count_is_fixed(client, walk, make_case, n, django_assert_nu
         assert client.get(f"/feedback/track/{cases[-1].code}/").status_code == 200
 
 
-def test_metoo_once_per_browser_and_rate_limited(client, places, category, settings):
+def test_metoo_once_per_browser_and_rate_limited(client, places, category, rate_limits):
     case = make(places["sihuan"], category, status=S.DISPATCHED, responded_after_h=1, is_published=True)
     assert client.post(f"/feedback/case/{case.code}/metoo/").status_code == 302
     client.post(f"/feedback/case/{case.code}/metoo/")
     case.refresh_from_db()
     assert case.metoo_count == 1
     assert "您已附议" in client.get("/feedback/").content.decode()
-    settings.FEEDBACK_METOO_RATE = (2, 3600)  # the first browser used one
+    rate_limits("metoo", address=(2, 3600))  # the first browser used one
     other = make(places["sihuan"], category, status=S.DISPATCHED, responded_after_h=1, is_published=True)
     from django.test import Client
 

@@ -97,8 +97,8 @@ def test_honeypot_refuses_politely(client, places, category):
     assert Case.objects.count() == 0
 
 
-def test_rate_limit_per_client(client, settings, places, category):
-    settings.FEEDBACK_SUBMIT_RATE = (2, 3600)
+def test_rate_limit_per_client(client, rate_limits, places, category):
+    rate_limits("feedback", address=(2, 3600))
     for _ in range(2):
         assert client.post("/feedback/new/", form_data(places, category)).status_code == 302
     response = client.post("/feedback/new/", form_data(places, category))

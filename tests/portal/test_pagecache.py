@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from core import pagecache
+from core import pagecache, sharedcache
 from news.models import Story
 from tests.events import factories as ef
 from tests.news import factories as nf
@@ -209,7 +209,7 @@ def test_a_busy_process_rechecks_the_shared_generation_a_few_times_a_second(plac
             asked.append(keys)
             return cache.get_many(keys)
 
-    monkeypatch.setattr(pagecache, "cache", Spy())
+    monkeypatch.setattr(sharedcache, "cache", Spy())
     assert get(Client(), "/news/")["X-Page-Cache"] == "hit"
     assert asked == [], "within the window a hit needs no round trip"
     cache.incr(pagecache.GENERATION_KEY)  # another process's change ...
@@ -219,3 +219,94 @@ def test_a_busy_process_rechecks_the_shared_generation_a_few_times_a_second(plac
     assert asked
     nf.story([places["sihuan"]], title="本进程刚保存的新闻")  # a change through this process: at once
     assert "本进程刚保存的新闻" in get(Client(), "/news/").content.decode()
+
+
+# --- Only content changes invalidate --------------------------------------------------------
+
+
+def generation():
+    return pagecache.generation_and_due()[0]
+
+
+def test_anonymous_posts_that_change_no_content_keep_everyones_cache(places, client):
+    """Logout with one's own CSRF token, a POST to a login-only action: each redirects, and once
+    they each emptied every visitor's cache (a dozen a second cut the cached rate by three quarters)."""
+    day = ef.day(places["chunshuyuan"])
+    role = ef.role(day, places=3)
+    get(Client(), "/news/")
+    before = generation()
+    visitor = Client(enforce_csrf_checks=True)
+    token = TOKEN.search(get(visitor, "/news/").content.decode()).group(1)
+    assert visitor.post("/accounts/logout/", {"csrfmiddlewaretoken": token}).status_code == 302
+    for _ in range(3):
+        response = Client().post(f"/volunteers/roles/{role.pk}/signup/")
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert generation() == before
+    assert get(Client(), "/news/")["X-Page-Cache"] == "hit"
+
+
+def test_a_repeated_metoo_keeps_the_cache_and_a_new_one_shows_at_once(places, client):
+    from feedback.models import Case, Category
+
+    category = Category.objects.create(name="路灯", slug="light")
+    case = Case.objects.create(
+        code="SH-2026-000777",
+        community=places["sihuan"],
+        category=category,
+        place="院内",
+        description="路灯不亮，晚上看不清路。",
+        status=Case.Status.DISPATCHED,
+        is_published=True,
+    )
+    assert get(Client(), "/feedback/").status_code == 200
+    # A 附议 counts with QuerySet.update(), which sends no signal: the write itself invalidates.
+    assert client.post(f"/feedback/case/{case.code}/metoo/").status_code == 302
+    page = get(Client(), "/feedback/")
+    assert page["X-Page-Cache"] == "miss" and "1 人附议" in page.content.decode()
+    before = generation()
+    for _ in range(3):  # the same browser again: nothing is counted, nothing invalidated
+        assert client.post(f"/feedback/case/{case.code}/metoo/").status_code == 302
+    assert generation() == before
+    assert get(Client(), "/feedback/")["X-Page-Cache"] == "hit"
+
+
+def test_a_content_save_changes_the_generation(places):
+    before = generation()
+    nf.story([places["sihuan"]], title="新保存的新闻")
+    assert generation() != before
+
+
+# --- Keyed on the parameters each page reads -------------------------------------------------
+
+
+def test_parameters_no_page_reads_do_not_make_a_new_page(places):
+    nf.story([places["sihuan"]], title="四环胡同路面修好了")
+    assert get(Client(), "/news/")["X-Page-Cache"] == "miss"
+    for url in ("/news/?utm=1", "/news/?zz=2", "/news/?utm_source=x&q=spam"):
+        page = get(Client(), url)
+        assert page["X-Page-Cache"] == "hit", url
+    # the page never echoes what it ignores: not in the search box, not in the display forms' next
+    assert "spam" not in get(Client(), "/news/?q=spam").content.decode()
+    assert "?q=spam" not in get(Client(), "/events/?q=spam&month=2026-03").content.decode()
+
+
+def test_parameters_a_page_reads_make_their_own_page_in_any_order(places):
+    for i in range(25):
+        nf.story([places["sihuan"]], title=f"第{i}条新闻")
+    first = get(Client(), "/news/")
+    second = get(Client(), "/news/?page=2")
+    assert second["X-Page-Cache"] == "miss"
+    assert first.content != second.content
+    assert get(Client(), "/news/?page=2&utm=1")["X-Page-Cache"] == "hit"
+    assert get(Client(), "/news/?street=chunshu&page=2")["X-Page-Cache"] == "miss"
+    assert get(Client(), "/news/?page=2&street=chunshu")["X-Page-Cache"] == "hit"
+    assert get(Client(), "/search/?q=新闻")["X-Page-Cache"] == "miss"
+    assert get(Client(), "/search/?q=路面")["X-Page-Cache"] == "miss"
+    assert get(Client(), "/search/?x=1&q=路面")["X-Page-Cache"] == "hit"
+
+
+def test_every_cacheable_page_declares_its_parameters():
+    assert pagecache.CACHEABLE, "the list of shared pages"
+    for name, parameters in pagecache.CACHEABLE.items():
+        assert isinstance(parameters, frozenset), name
+        assert all(p.isidentifier() for p in parameters), name

@@ -23,6 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core import ratelimit
 from events.models import ResidentBooking
 from feedback.models import Case, TimelineEntry
 from tests.security.hostile import assert_sound, counts, encode, fuzz, get, mangled, params, path_segment, post, value
@@ -63,8 +64,7 @@ def client():
 @pytest.fixture(autouse=True)
 def _no_rate_limits(settings):
     # The limits have their own tests; here every example must reach the form.
-    settings.FEEDBACK_SUBMIT_RATE = (10**6, 3600)
-    settings.FEEDBACK_METOO_RATE = (10**6, 3600)
+    settings.RATE_LIMITS = {scope: dict.fromkeys(kinds, (10**6, 3600)) for scope, kinds in ratelimit.DEFAULTS.items()}
 
 
 def reset():

@@ -88,7 +88,9 @@ def test_client_ip(settings, count, remote, forwarded, expected):
     assert client_ip(request) == expected
 
 
-def test_the_feedback_rate_limit_reads_the_same_address():
-    from feedback import ratelimit
+def test_the_form_rate_limits_read_the_same_address(settings):
+    from core import ratelimit
 
-    assert ratelimit.client_ip is client_ip
+    settings.PROXY_COUNT = 1
+    request = RequestFactory().get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7")
+    assert ratelimit.client_ip(request) == client_ip(request) == "203.0.113.7"

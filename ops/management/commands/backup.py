@@ -7,8 +7,8 @@ from ops.backup import BackupError, backup
 class Command(BaseCommand):
     help = (
         "Backs up the database (SQLite online backup, or pg_dump for PostgreSQL) and the media files "
-        "into a new dated folder under --output, with a manifest of every table's row count. "
-        "Safe to run while the portal serves."
+        "into a new dated folder under --output (readable by its owner only), with a manifest of every "
+        "table's row count, counted in the same snapshot as the dump. Safe to run while the portal serves."
     )
 
     def add_arguments(self, parser):

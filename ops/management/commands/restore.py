@@ -5,8 +5,9 @@ from ops.backup import BackupError, restore, verify
 
 class Command(BaseCommand):
     help = (
-        "Restores a folder written by `manage.py backup` into the configured database and MEDIA_ROOT, "
-        "then checks every table's row count against the backup's manifest. Overwrites what is there: "
+        "Restores a folder written by `manage.py backup` into the configured database and MEDIA_ROOT. "
+        "First counts the rows in the backup file and refuses, touching nothing, when they differ from its "
+        "manifest; afterwards checks every table's row count in the database. Overwrites what is there: "
         "asks for --yes."
     )
 

@@ -1,7 +1,9 @@
-"""`make soak`: load on gunicorn while a PostgreSQL server of its own crashes and comes back.
+"""`make soak`: residents report and read on gunicorn while its PostgreSQL crashes, its Redis crashes,
+and its PostgreSQL freezes (slow, not dead); each comes back and the portal must recover.
 
-Never touches the database in DATABASE_URL: it makes a throwaway server (initdb in /tmp, a free
-port), loads the demo into it, and removes it at the end. See ops/soak.py.
+Never touches the database in DATABASE_URL or the shared Redis: it makes a throwaway PostgreSQL
+(initdb in /tmp, a free port) and a throwaway redis-server, loads the demo, and removes both at the
+end. See ops/soak.py (the judgement), ops/soak_load.py (the residents), ops/throwaway.py (the servers).
 """
 
 import os
@@ -13,35 +15,56 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ops import serve
-from ops.soak import Load, ThrowawayPostgres, free_port, summarise
+from ops.soak import Incident, summarise
+from ops.soak_load import Load
+from ops.throwaway import ThrowawayPostgres, ThrowawayRedis, free_port
+
+
+def _env_number(name, default, kind=float):
+    return kind(os.environ.get(name, default))
 
 
 class Command(BaseCommand):
     help = (
-        "Runs residents' reports and page views against gunicorn (DEBUG off) on a throwaway PostgreSQL server, "
-        "crashes the server in the middle and starts it again, then reports errors, recovery time and whether "
-        "every acknowledged report is in the database. Exits 1 when a target is missed."
+        "Runs residents' reports (at --reports-per-second) and page views against gunicorn (DEBUG off) on a "
+        "throwaway PostgreSQL and a throwaway Redis; crashes PostgreSQL, then Redis, then freezes PostgreSQL, "
+        "each for a few seconds; then reports errors per phase, recovery times, reports per second, latencies "
+        "and whether every acknowledged report is in the database. Pages served from the page cache are "
+        "counted apart, never as proof. Exits 1 when a target is missed."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--seconds", type=int, default=int(os.environ.get("SOAK_SECONDS", 60)))
-        parser.add_argument("--outage", type=float, default=float(os.environ.get("SOAK_OUTAGE_SECONDS", 4)))
-        parser.add_argument("--residents", type=int, default=int(os.environ.get("SOAK_RESIDENTS", 6)))
-        parser.add_argument("--workers", type=int, default=3)
+        parser.add_argument("--seconds", type=int, default=_env_number("SOAK_SECONDS", 60, int))
+        parser.add_argument("--outage", type=float, default=_env_number("SOAK_OUTAGE_SECONDS", 4))
+        parser.add_argument("--cache-outage", type=float, default=_env_number("SOAK_CACHE_OUTAGE_SECONDS", 3))
+        parser.add_argument("--slow", type=float, default=_env_number("SOAK_SLOW_SECONDS", 3))
+        parser.add_argument("--reports-per-second", type=float, default=_env_number("SOAK_REPORTS_PER_SECOND", 24))
+        parser.add_argument("--target-reports", type=float, default=20.0, help="reports/s the calm phases must reach")
+        parser.add_argument("--reporters", type=int, default=_env_number("SOAK_REPORTERS", 6, int))
+        parser.add_argument("--readers", type=int, default=_env_number("SOAK_READERS", 2, int))
+        parser.add_argument("--workers", type=int, default=_env_number("SOAK_WORKERS", 3, int))
         parser.add_argument("--target-recovery", type=float, default=5.0)
         parser.add_argument("--stop-mode", choices=["immediate", "fast"], default="immediate")
 
     def handle(self, *args, **options):
-        seconds = options["seconds"]
-        if seconds < 10:
-            raise CommandError("The soak needs at least 10 seconds (the outage falls in its middle).")
+        if options["seconds"] < 10:
+            raise CommandError("The soak needs at least 10 seconds (three incidents, each with calm after it).")
         database = ThrowawayPostgres()
-        server = None
+        cache = ThrowawayRedis()
+        server = log = None
         try:
             self.say(f"throwaway PostgreSQL ({database.bin}) on port {database.port} in {database.dir}")
             database.create()
-            env = serve.production_env({"DATABASE_URL": database.url, "STATIC_ROOT": str(database.dir / "static")})
-            env.pop("REDIS_URL", None)  # local cache: the soak leaves shared services alone
+            self.say(f"throwaway Redis on port {cache.port}")
+            cache.start()
+            env = serve.production_env(
+                {
+                    "DATABASE_URL": database.url,
+                    "REDIS_URL": cache.url,
+                    "CACHE_KEY_PREFIX": "soak",
+                    "STATIC_ROOT": str(database.dir / "static"),
+                }
+            )
             self._manage(["migrate", "--noinput", "-v0"], {**env, "DJANGO_DEBUG": "true"})
             self._manage(["load_demo"], {**env, "DJANGO_DEBUG": "true"})
             port = free_port()
@@ -50,14 +73,18 @@ class Command(BaseCommand):
             try:
                 server = serve.start_gunicorn(port, options["workers"], env, log=log)
             except serve.ServerError as exc:
-                raise CommandError(str(exc)) from None
-            report = self._run(database, port, options)
+                log.flush()
+                tail = (database.dir / "gunicorn.log").read_text(errors="replace").strip().splitlines()[-15:]
+                raise CommandError("\n".join([str(exc), *tail])) from None
+            report = self._run(database, cache, port, options)
         finally:
             if server is not None:
                 serve.stop(server)
+            if log is not None:
                 log.close()
                 logged = (database.dir / "gunicorn.log").read_text(errors="replace")
                 self.say(f"the server logged {logged.count('Traceback')} tracebacks (server side only)")
+            cache.destroy()
             database.destroy()
         self.stdout.write("")
         for line in report.lines():
@@ -66,32 +93,58 @@ class Command(BaseCommand):
             raise CommandError("soak failed: " + "; ".join(report.failures))
         self.stdout.write(self.style.SUCCESS("soak passed"))
 
-    def _run(self, database, port, options):
+    def _run(self, database, cache, port, options):
         seconds = options["seconds"]
-        load = Load(port, options["residents"])
-        self.say(f"{options['residents']} residents for {seconds} s against gunicorn ({options['workers']} workers)")
+        incidents_time = options["outage"] + options["cache_outage"] + options["slow"]
+        before = max(3.0, seconds * 0.15)
+        calm = max(3.0, (seconds - before - incidents_time) / 3)
+        load = Load(port, options["reporters"], options["readers"], options["reports_per_second"])
+        self.say(
+            f"{options['reporters']} reporters ({options['reports_per_second']:.0f} reports/s) and "
+            f"{options['readers']} readers for about {seconds} s against gunicorn ({options['workers']} workers)"
+        )
         load.start()
-        time.sleep(seconds / 3)
-        outage_start = load.clock()
-        self.say(f"{outage_start:5.1f} s  stopping PostgreSQL (-m {options['stop_mode']})")
+        incidents = []
+        time.sleep(before)
+
+        start = load.clock()
+        self.say(f"{start:5.1f} s  PostgreSQL crashes (-m {options['stop_mode']})")
         database.stop(options["stop_mode"])
         time.sleep(options["outage"])
-        self.say(f"{load.clock():5.1f} s  starting PostgreSQL")
         database.start()
-        db_back = load.clock()
-        self.say(f"{db_back:5.1f} s  PostgreSQL accepts connections")
-        time.sleep(max(seconds - db_back, seconds / 3))
+        incidents.append(Incident("database down", start, load.clock()))
+        self.say(f"{load.clock():5.1f} s  PostgreSQL accepts connections again")
+        time.sleep(calm)
+
+        start = load.clock()
+        self.say(f"{start:5.1f} s  Redis crashes (its keys are lost)")
+        cache.crash()
+        time.sleep(options["cache_outage"])
+        cache.start()
+        incidents.append(Incident("cache down", start, load.clock()))
+        self.say(f"{load.clock():5.1f} s  Redis answers again, empty")
+        time.sleep(calm)
+
+        start = load.clock()
+        self.say(f"{start:5.1f} s  PostgreSQL freezes (SIGSTOP) for {options['slow']:.0f} s")
+        database.freeze(options["slow"])
+        incidents.append(Incident("database slow", start, load.clock()))
+        self.say(f"{load.clock():5.1f} s  PostgreSQL goes on (SIGCONT)")
+        time.sleep(calm)
+
+        end = load.clock()
         load.stop()
         stored, stored_total = database.stored_codes(load.acknowledged)
         return summarise(
             load.results,
-            outage_start,
-            db_back,
+            incidents,
             load.acknowledged,
             stored,
             target_recovery=options["target_recovery"],
             stored_total=stored_total,
             unanswered=load.unanswered,
+            target_reports=options["target_reports"],
+            end=end,
         )
 
     def _manage(self, arguments, env):
