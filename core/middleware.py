@@ -9,6 +9,8 @@ from django.core.exceptions import BadRequest
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from core.outage import DATABASE_DOWN, database_unavailable
+
 PREF_COOKIES = {
     # cookie name -> allowed values (first is the default)
     "elder": ("0", "1"),
@@ -107,8 +109,6 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from core.views import DATABASE_DOWN, database_unavailable
-
         if not isinstance(exception, DATABASE_DOWN):
             return None
         first_line = (str(exception).strip().splitlines() or [type(exception).__name__])[0]
