@@ -6,7 +6,7 @@ Safe to run again: every row is found by its natural key and updated.
 from django.contrib.auth import get_user_model
 
 from communities.models import Community, District, PartnerUnit, StaffScope, Street
-from ops.demo_images import scene
+from core.demo_images import scene
 
 DEMO_PASSWORD = "demo-pass-2026"
 

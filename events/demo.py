@@ -5,8 +5,8 @@ import datetime
 from django.utils import timezone
 
 from communities.models import Community, PartnerUnit
+from core.demo_images import scene
 from events.models import RecurringSchedule, ServiceDay, ServiceOffering, ServiceType
-from ops.demo_images import scene
 
 SERVICE_TYPES = [
     ("义诊", "量血压、测血糖、问诊"),

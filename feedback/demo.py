@@ -12,8 +12,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from communities.models import Community
+from core.demo_images import scene
 from feedback.models import Actor, Case, CasePhoto, Category, Department, DispatchTask, TimelineEntry
-from ops.demo_images import scene
 
 CATEGORIES = [
     # slug, name, respond hours, on-site days, resolve days, description

@@ -5,8 +5,8 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from communities.models import Community
+from core.demo_images import scene
 from news.models import DEFAULT_SOURCE, Column, ColumnIssue, Photo, Story, StorySection, Tag
-from ops.demo_images import scene
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -9,9 +9,9 @@ import datetime
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from core.demo_images import scene
 from news.models import Column, ColumnIssue, Photo, Story, StorySection, Tag
 from news.renditions import make_renditions
-from ops.demo_images import scene
 
 ACTIVITIES = [
     "便民服务日服务居民",
