@@ -7,14 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from core.images import CleanImageField
 
 
-class PlaceQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The places a staff user's scope covers (everything for district admins)."""
-        from communities import scope
-
-        return scope.filter_by_scope(self, user, self.model.scope_path)
-
-
 class District(models.Model):
     name = models.CharField(_("名称"), max_length=50, unique=True)
     slug = models.SlugField(_("网址名"), max_length=50, unique=True)
@@ -39,9 +31,6 @@ class Street(models.Model):
     address = models.CharField(_("办公地址"), max_length=200, blank=True)
     phone = models.CharField(_("办公电话"), max_length=30, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=100, help_text=_("数字小的排在前面。"))
-
-    objects = PlaceQuerySet.as_manager()
-    scope_path = "self_street"
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -79,9 +68,6 @@ class Community(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=100, help_text=_("数字小的排在前面。"))
 
-    objects = PlaceQuerySet.as_manager()
-    scope_path = "self_community"
-
     class Meta:
         ordering = ["street__sort_order", "sort_order", "name"]
         verbose_name = _("社区")
@@ -116,9 +102,6 @@ class PartnerUnit(models.Model):
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True, help_text=_("仅工作人员可见。"))
     address = models.CharField(_("地址"), max_length=200, blank=True)
-
-    objects = PlaceQuerySet.as_manager()
-    scope_path = "community"
 
     class Meta:
         ordering = ["community", "name"]
@@ -187,9 +170,3 @@ class StaffScope(models.Model):
     def __str__(self):
         place = self.street or self.community or self.department or _("全区")
         return f"{self.user} · {self.get_role_display()} · {place}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        from communities import roles
-
-        roles.apply_role(self.user, self.role)
