@@ -35,6 +35,9 @@ grant(Role.STREET_EDITOR, *(f"communities.{a}_partnerunit" for a in ("view", "ad
 grant(Role.COMMUNITY_WORKER, "communities.view_street", "communities.view_community", "communities.change_community")
 grant(Role.COMMUNITY_WORKER, *(f"communities.{a}_partnerunit" for a in ("view", "add", "change")))
 grant(Role.DEPARTMENT_OFFICER, "communities.view_street", "communities.view_community")
+# Departments: street and community staff look them up to dispatch cases; the district manages them.
+grant(Role.STREET_EDITOR, "communities.view_department")
+grant(Role.COMMUNITY_WORKER, "communities.view_department")
 
 
 def sync_groups(**kwargs):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from communities import scope
 from communities.admin_scope import ScopedInlineMixin
 from feedback import admin_forms as wf
-from feedback.models import Case, CaseError, CasePhoto, Category, Department, DispatchTask, TimelineEntry
+from feedback.models import Case, CaseError, CasePhoto, Category, DispatchTask, TimelineEntry
 from feedback.privacy import mask_phone
 
 S = Case.Status
@@ -546,20 +546,3 @@ class DispatchTaskAdmin(WorkflowMovesMixin, admin.ModelAdmin):
             task.record_plan(request.user, data["plan"])
         elif move == "complete":
             task.complete(request.user, data["result"], data["photos"])
-
-
-@admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "street", "contact_phone"]
-    list_filter = ["kind", "street"]
-    search_fields = ["name"]
-
-    # Departments are managed by the district administrator alone.
-    def has_add_permission(self, request):
-        return scope.is_district_admin(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return scope.is_district_admin(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return scope.is_district_admin(request.user)

@@ -11,9 +11,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from communities.models import Community
+from communities.models import Community, Department
 from core.demo_images import scene
-from feedback.models import Actor, Case, CasePhoto, Category, Department, DispatchTask, TimelineEntry
+from feedback.models import Actor, Case, CasePhoto, Category, DispatchTask, TimelineEntry
 
 CATEGORIES = [
     # slug, name, respond hours, on-site days, resolve days, description
