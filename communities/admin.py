@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities import scope
 from communities.admin_scope import ScopedModelAdmin
-from communities.models import Community, District, PartnerUnit, StaffScope, Street
+from communities.models import Community, Department, District, PartnerUnit, StaffScope, Street
 
 
 @admin.register(District)
@@ -58,6 +58,23 @@ class PartnerUnitAdmin(ScopedModelAdmin):
     search_fields = ["name", "community__name"]
     list_select_related = ["community"]
     autocomplete_fields = ["community"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "street", "contact_phone"]
+    list_filter = ["kind", "street"]
+    search_fields = ["name"]
+
+    # Departments are managed by the district administrator alone.
+    def has_add_permission(self, request):
+        return scope.is_district_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return scope.is_district_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return scope.is_district_admin(request.user)
 
 
 @admin.register(StaffScope)

@@ -5,7 +5,7 @@ Safe to run again: every row is found by its natural key and updated.
 
 from django.contrib.auth import get_user_model
 
-from communities.models import Community, District, PartnerUnit, StaffScope, Street
+from communities.models import Community, Department, District, PartnerUnit, StaffScope, Street
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -157,8 +157,6 @@ def load(ctx):
 
 
 def load_departments():
-    from feedback.models import Department
-
     streets = {s.slug: s for s in Street.objects.all()}
     for name, kind, street_slug, phone in DEPARTMENTS:
         Department.objects.update_or_create(
@@ -192,8 +190,6 @@ def _demo_user(username, first_name, **flags):
 
 
 def load_accounts():
-    from feedback.models import Department
-
     _demo_user("admin", "区级管理员", is_staff=True, is_superuser=True)
     for username, first_name, role, (kind, key) in DEMO_ACCOUNTS:
         user = _demo_user(username, first_name)

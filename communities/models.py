@@ -7,14 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from core.images import CleanImageField
 
 
-class PlaceQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The places a staff user's scope covers (everything for district admins)."""
-        from communities import scope
-
-        return scope.filter_by_scope(self, user, self.model.scope_path)
-
-
 class District(models.Model):
     name = models.CharField(_("名称"), max_length=50, unique=True)
     slug = models.SlugField(_("网址名"), max_length=50, unique=True)
@@ -39,9 +31,6 @@ class Street(models.Model):
     address = models.CharField(_("办公地址"), max_length=200, blank=True)
     phone = models.CharField(_("办公电话"), max_length=30, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=100, help_text=_("数字小的排在前面。"))
-
-    objects = PlaceQuerySet.as_manager()
-    scope_path = "self_street"
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -79,9 +68,6 @@ class Community(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=100, help_text=_("数字小的排在前面。"))
 
-    objects = PlaceQuerySet.as_manager()
-    scope_path = "self_community"
-
     class Meta:
         ordering = ["street__sort_order", "sort_order", "name"]
         verbose_name = _("社区")
@@ -117,9 +103,6 @@ class PartnerUnit(models.Model):
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True, help_text=_("仅工作人员可见。"))
     address = models.CharField(_("地址"), max_length=200, blank=True)
 
-    objects = PlaceQuerySet.as_manager()
-    scope_path = "community"
-
     class Meta:
         ordering = ["community", "name"]
         verbose_name = _("辖区单位")
@@ -127,6 +110,44 @@ class PartnerUnit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["community", "name"], name="partnerunit_unique_name_per_community"),
         ]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    """A functional department (职能部门) that 'reports for duty' when a community blows the whistle.
+
+    A district unit like the partner units, so it lives with the places: staff scope points at it, and
+    the feedback app dispatches cases to it."""
+
+    class Kind(models.TextChoices):
+        HOUSING = "housing", _("房管所")
+        CITY_MANAGEMENT = "city", _("城管办")
+        ENVIRONMENT = "environment", _("环境卫生")
+        GREENING = "greening", _("园林绿化")
+        TRAFFIC = "traffic", _("交通")
+        PROPERTY = "property", _("物业")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("名称"), max_length=100, unique=True, help_text=_("例如：椿树街道房管所"))
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    street = models.ForeignKey(
+        Street,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="departments",
+        verbose_name=_("服务街道"),
+        help_text=_("留空表示服务全区。"),
+    )
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("联系邮箱"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("职能部门")
+        verbose_name_plural = _("职能部门")
 
     def __str__(self):
         return self.name
@@ -157,7 +178,7 @@ class StaffScope(models.Model):
         help_text=_("社区工作者填写。"),
     )
     department = models.ForeignKey(
-        "feedback.Department",
+        Department,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -187,9 +208,3 @@ class StaffScope(models.Model):
     def __str__(self):
         place = self.street or self.community or self.department or _("全区")
         return f"{self.user} · {self.get_role_display()} · {place}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        from communities import roles
-
-        roles.apply_role(self.user, self.role)

@@ -9,10 +9,10 @@ Object-level limits (which street, which community) are the scope's job, not
 the group's: see ``communities.scope``.
 """
 
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 from communities.models import StaffScope
-from core import registry
+from core import audit, registry
 
 Role = StaffScope.Role
 
@@ -34,6 +34,9 @@ grant(Role.STREET_EDITOR, *(f"communities.{a}_partnerunit" for a in ("view", "ad
 grant(Role.COMMUNITY_WORKER, "communities.view_street", "communities.view_community", "communities.change_community")
 grant(Role.COMMUNITY_WORKER, *(f"communities.{a}_partnerunit" for a in ("view", "add", "change")))
 grant(Role.DEPARTMENT_OFFICER, "communities.view_street", "communities.view_community")
+# Departments: street and community staff look them up to dispatch cases; the district manages them.
+grant(Role.STREET_EDITOR, "communities.view_department")
+grant(Role.COMMUNITY_WORKER, "communities.view_department")
 
 
 def sync_groups(**kwargs):
@@ -67,5 +70,15 @@ def apply_role(user, role):
         user.save(update_fields=["is_staff"])
 
 
+def scope_saved(sender, instance, raw=False, **kwargs):
+    # A fixture load (raw) restores groups with the users; every real save puts the account in its group.
+    if not raw:
+        apply_role(instance.user, instance.role)
+
+
 def connect():
     post_migrate.connect(sync_groups, dispatch_uid="civic_portal_sync_role_groups")
+    # The audit log records each grant and removal first, then the account joins its role's group.
+    post_save.connect(audit.scope_saved, sender=StaffScope, dispatch_uid="audit_scope_saved")
+    post_delete.connect(audit.scope_deleted, sender=StaffScope, dispatch_uid="audit_scope_deleted")
+    post_save.connect(scope_saved, sender=StaffScope, dispatch_uid="civic_portal_scope_role_group")

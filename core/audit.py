@@ -8,7 +8,7 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_save
 
 from core.client import client_ip
 from core.logsafe import safe
@@ -67,14 +67,11 @@ def user_saved(sender, instance, created, update_fields=None, **kwargs):
 
 
 def connect():
-    from communities.models import StaffScope
-
+    # scope_saved / scope_deleted are connected by communities.roles: StaffScope lives above core.
     User = get_user_model()
     user_logged_in.connect(logged_in, dispatch_uid="audit_login")
     user_logged_out.connect(logged_out, dispatch_uid="audit_logout")
     user_login_failed.connect(login_failed, dispatch_uid="audit_login_failed")
     m2m_changed.connect(permissions_changed, sender=User.groups.through, dispatch_uid="audit_groups")
     m2m_changed.connect(permissions_changed, sender=User.user_permissions.through, dispatch_uid="audit_perms")
-    post_save.connect(scope_saved, sender=StaffScope, dispatch_uid="audit_scope_saved")
-    post_delete.connect(scope_deleted, sender=StaffScope, dispatch_uid="audit_scope_deleted")
     post_save.connect(user_saved, sender=User, dispatch_uid="audit_user_saved")

@@ -1,4 +1,4 @@
-"""Pages that show several apps' content (home, street, community) are built
+"""Pages that show several apps' content (home, street, community, a service day) are built
 from blocks each app offers, so every app keeps its own queries.
 
 An app takes part with the ``blocks`` hook (see core.registry): ``blocks.py`` with
@@ -8,6 +8,7 @@ any of these functions, each returning ``None`` or a dict with at least ``templa
     home_block(request)
     street_block(request, street)
     community_block(request, community)
+    service_day_block(request, day)   # the service-day page: what apps above events add to it
 
 Blocks are shown in the order of the apps in INSTALLED_APPS.
 """

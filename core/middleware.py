@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from core.logsafe import safe
+from core.outage import DATABASE_DOWN, database_unavailable
 
 PREF_COOKIES = {
     # cookie name -> allowed values (first is the default)
@@ -109,8 +110,6 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from core.views import DATABASE_DOWN, database_unavailable
-
         if not isinstance(exception, DATABASE_DOWN):
             return None
         first_line = (str(exception).strip().splitlines() or [type(exception).__name__])[0]

@@ -1,6 +1,6 @@
 """Personal data shown in part: one masking rule for every app.
 
-Who may see data in full is each app's rule (``volunteers.privacy``, ``feedback.admin.contact``);
+Who may see data in full is each app's rule (``communities.privacy``, ``feedback.admin.contact``);
 how the rest is hidden is decided here, once.
 """
 

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.blocks import collect
 from core.middleware import PREF_COOKIES, PREF_MAX_AGE
+from core.outage import DATABASE_DOWN, database_unavailable
 
 
 def home(request):
@@ -95,16 +96,6 @@ def error_403(request, exception=None):
 
 def error_404(request, exception=None):
     return render(request, "404.html", status=404)
-
-
-DATABASE_DOWN = (OperationalError, InterfaceError)
-
-
-def database_unavailable(request):
-    """The friendly 503, rendered without the database (it is why we are here)."""
-    response = render(request, "503.html", {"SITE_NAME": settings.SITE_NAME}, status=503)
-    response["Retry-After"] = "30"
-    return response
 
 
 def error_500(request):

@@ -4,11 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from communities import scope
 from communities.admin_scope import ScopedInlineMixin, ScopedModelAdmin
 from communities.models import PartnerUnit
+from communities.privacy import phone_for
+from events import signals
 from events.models import RecurringSchedule, ResidentBooking, ServiceDay, ServiceOffering, ServiceType
-from volunteers import exports
-from volunteers.models import Role, Signup, Skill, Team
-from volunteers.privacy import phone_for
-from volunteers.signup import notify_day_cancelled, promote_waiting
 
 
 @admin.register(ServiceType)
@@ -31,28 +29,17 @@ class OfferingInline(ScopedInlineMixin, admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class RoleInline(ScopedInlineMixin, admin.TabularInline):
-    model = Role
-    extra = 1
-    fields = ["title", "description", "places", "start_time", "end_time", "skill", "team", "sort_order"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Team:
-            kwargs["queryset"] = Team.objects.filter(community__in=scope.scoped_communities(request.user))
-        elif db_field.related_model is Skill:
-            kwargs["queryset"] = Skill.objects.all()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
 @admin.register(ServiceDay)
 class ServiceDayAdmin(ScopedModelAdmin):
+    """A day with its services. Apps above events add their parts (volunteers: the roles inline and
+    the sign-up exports) and hear of saves through events.signals."""
+
     list_display = ["title", "date", "start_time", "community", "status"]
     list_filter = ["status", "community__street", "date"]
     date_hierarchy = "date"
     search_fields = ["title", "place", "community__name"]
     list_select_related = ["community"]
-    inlines = [OfferingInline, RoleInline]
-    actions = ["export_signups_csv", "export_signups_xlsx"]
+    inlines = [OfferingInline]
     fieldsets = [
         (None, {"fields": ["community", "title", "date", "start_time", "end_time", "place", "description"]}),
         (_("封面"), {"fields": ["cover", "cover_alt"]}),
@@ -63,32 +50,13 @@ class ServiceDayAdmin(ScopedModelAdmin):
         was_cancelled = change and ServiceDay.objects.filter(pk=obj.pk, status=ServiceDay.Status.CANCELLED).exists()
         super().save_model(request, obj, form, change)
         if obj.is_cancelled and not was_cancelled:
-            notify_day_cancelled(obj)
-            messages.info(request, _("已通知报名的志愿者：服务日取消。"))
+            for message in signals.send(signals.service_day_cancelled, obj):
+                messages.info(request, message)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # More places on a role: move the waiting list up at once, in order.
-        for role in Role.objects.filter(day=form.instance):
-            promoted = promote_waiting(role.pk)
-            if promoted:
-                messages.info(
-                    request,
-                    _("“%(role)s”有 %(n)s 人从候补转为正式报名，已通知。") % {"role": role.title, "n": promoted},
-                )
-
-    def _signups(self, request, queryset):
-        return Signup.objects.filter(role__day__in=queryset)
-
-    @admin.action(description=_("导出所选服务日的报名（CSV）"))
-    def export_signups_csv(self, request, queryset):
-        rows = exports.signup_rows(request.user, self._signups(request, queryset))
-        return exports.as_csv("signups", exports.SIGNUP_HEADER, rows)
-
-    @admin.action(description=_("导出所选服务日的报名（Excel）"))
-    def export_signups_xlsx(self, request, queryset):
-        rows = exports.signup_rows(request.user, self._signups(request, queryset))
-        return exports.as_xlsx("signups", exports.SIGNUP_HEADER, rows)
+        for message in signals.send(signals.service_day_changed, form.instance):
+            messages.info(request, message)
 
 
 @admin.register(RecurringSchedule)

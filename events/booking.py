@@ -1,18 +1,24 @@
 """Resident bookings for services that have places: the same capacity rules as volunteers.
 
-The locking and seat allocation are not repeated here: they come from
-``volunteers.signup`` (``capacity_lock``, ``allocate``, ``fill_free_seats``).
+The locking and seat allocation are not repeated here: they come from ``core.capacity``
+(read its contract), as for volunteer sign-ups; the database refuses a second booking on
+the same seat (``booking_unique_seat``).
 """
 
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import capacity
 from events.models import ResidentBooking, ServiceOffering
-from volunteers import signup as capacity
-from volunteers.signup import SignupError as BookingError
 
-__all__ = ["BookingError", "book", "cancel_booking"]
+
+class BookingError(Exception):
+    """A refusal with a message for the resident who asked."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
 
 
 def book(offering_id, name, phone, submission):

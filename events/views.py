@@ -11,12 +11,12 @@ from django.views.generic import DetailView, ListView
 
 from communities.models import Community, Street
 from core import ratelimit
+from core.blocks import collect
 from core.params import id_or_none
 from events import ics
 from events.booking import BookingError, book, cancel_booking
 from events.forms import BookingForm
 from events.models import ResidentBooking, ServiceDay, ServiceOffering
-from volunteers.models import Role, Signup
 
 
 def _month(request):
@@ -92,18 +92,12 @@ def day_context(request, day, forms=None):
         .select_related("service_type", "partner_unit")
         .annotate(taken=Count("bookings", filter=Q(bookings__seat__isnull=False)))
     )
-    roles = Role.objects.filter(day=day).with_taken().select_related("skill", "team")
     forms = forms or {}
     for offering in offerings:
         offering.places_left = max((offering.resident_places or 0) - offering.taken, 0)
         offering.form = forms.get(offering.pk) or (BookingForm(offering=offering) if offering.bookable else None)
-    mine = {}
-    volunteer = getattr(request.user, "volunteer", None) if request.user.is_authenticated else None
-    if volunteer is not None:
-        mine = {s.role_id: s for s in Signup.objects.filter(volunteer=volunteer, role__day=day)}
-    for role in roles:
-        role.mine = mine.get(role.pk)
-    return {"day": day, "offerings": offerings, "roles": roles}
+    # The apps above events add their parts of the day (volunteers: the roles to sign up for).
+    return {"day": day, "offerings": offerings, "blocks": collect("service_day_block", request, day)}
 
 
 class DayDetailView(DetailView):

@@ -14,11 +14,11 @@ class FeedbackConfig(registry.PortalAppConfig):
 
         crud = ("view", "add", "change", "delete")
         roles.grant(roles.Role.STREET_EDITOR, "feedback.view_case", "feedback.change_case", "feedback.view_category")
-        roles.grant(roles.Role.STREET_EDITOR, "feedback.view_dispatchtask", "feedback.view_department")
+        roles.grant(roles.Role.STREET_EDITOR, "feedback.view_dispatchtask")
         roles.grant(roles.Role.STREET_EDITOR, "feedback.view_timelineentry", "feedback.view_casephoto")
         roles.grant(roles.Role.STREET_EDITOR, "feedback.add_casephoto", "feedback.change_casephoto")
         roles.grant(roles.Role.COMMUNITY_WORKER, "feedback.view_case", "feedback.change_case", "feedback.view_category")
-        roles.grant(roles.Role.COMMUNITY_WORKER, "feedback.view_dispatchtask", "feedback.view_department")
+        roles.grant(roles.Role.COMMUNITY_WORKER, "feedback.view_dispatchtask")
         roles.grant(roles.Role.COMMUNITY_WORKER, "feedback.view_timelineentry", "feedback.view_casephoto")
         roles.grant(roles.Role.COMMUNITY_WORKER, "feedback.add_casephoto", "feedback.change_casephoto")
         roles.grant(roles.Role.DEPARTMENT_OFFICER, "feedback.view_dispatchtask", "feedback.change_dispatchtask")

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from communities.models import Community
-from feedback.models import Actor, Case, CasePhoto, Category, Department, DispatchTask, TimelineEntry
+from communities.models import Community, Department
+from feedback.models import Actor, Case, CasePhoto, Category, DispatchTask, TimelineEntry
 
 CATEGORIES = [
     # slug, name, respond hours, on-site days, resolve days, description

@@ -4,9 +4,10 @@ import datetime
 
 from django.utils import timezone
 
+from communities.models import Department
 from feedback import conf
 from feedback.demo import load_categories
-from feedback.models import Actor, Case, CasePhoto, Department, DispatchTask, TimelineEntry
+from feedback.models import Actor, Case, CasePhoto, DispatchTask, TimelineEntry
 
 S = Case.Status
 # status -> share of all cases

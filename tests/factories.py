@@ -49,6 +49,6 @@ def staff(role, username=None, street=None, community=None, department=None):
 
 
 def department(name=None, street_=None, **fields):
-    from feedback.models import Department
+    from communities.models import Department
 
     return Department.objects.create(name=name or f"部门{next(_seq)}", street=street_, **fields)

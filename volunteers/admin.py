@@ -3,12 +3,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communities import scope
-from communities.admin_scope import ScopedModelAdmin
+from communities.admin_scope import ScopedInlineMixin, ScopedModelAdmin
+from communities.privacy import phone_for
+from events import signals
+from events.admin import ServiceDayAdmin
 from volunteers import exports
 from volunteers.hours import accept_visit, complete_visit, mark_attended, mark_no_show
-from volunteers.models import HomeVisit, HoursEntry, Signup, Skill, Team, Volunteer
-from volunteers.privacy import phone_for
-from volunteers.signup import SignupError
+from volunteers.models import HomeVisit, HoursEntry, Role, Signup, Skill, Team, Volunteer
+from volunteers.signup import SignupError, notify_day_cancelled, promote_waiting
 
 
 class RequestUserMixin:
@@ -242,3 +244,59 @@ class HomeVisitAdmin(RequestUserMixin, ScopedModelAdmin):
                 messages.error(request, f"{visit}：{exc.message}")
             else:
                 messages.success(request, _("已完成：%(v)s") % {"v": visit})
+
+
+# The volunteer side of the service-day admin. Events imports no app above it, so its ServiceDayAdmin
+# gets the roles inline and the sign-up exports from here, and tells us of saves by events.signals.
+
+
+class RoleInline(ScopedInlineMixin, admin.TabularInline):
+    model = Role
+    extra = 1
+    fields = ["title", "description", "places", "start_time", "end_time", "skill", "team", "sort_order"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Team:
+            kwargs["queryset"] = Team.objects.filter(community__in=scope.scoped_communities(request.user))
+        elif db_field.related_model is Skill:
+            kwargs["queryset"] = Skill.objects.all()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _day_signups(queryset):
+    return Signup.objects.filter(role__day__in=queryset)
+
+
+@admin.action(description=_("导出所选服务日的报名（CSV）"))
+def export_signups_csv(modeladmin, request, queryset):
+    rows = exports.signup_rows(request.user, _day_signups(queryset))
+    return exports.as_csv("signups", exports.SIGNUP_HEADER, rows)
+
+
+@admin.action(description=_("导出所选服务日的报名（Excel）"))
+def export_signups_xlsx(modeladmin, request, queryset):
+    rows = exports.signup_rows(request.user, _day_signups(queryset))
+    return exports.as_xlsx("signups", exports.SIGNUP_HEADER, rows)
+
+
+ServiceDayAdmin.inlines = [*ServiceDayAdmin.inlines, RoleInline]
+ServiceDayAdmin.actions = [*ServiceDayAdmin.actions, export_signups_csv, export_signups_xlsx]
+
+
+def day_cancelled(sender, day, **kwargs):
+    notify_day_cancelled(day)
+    return [_("已通知报名的志愿者：服务日取消。")]
+
+
+def day_changed(sender, day, **kwargs):
+    # More places on a role: move the waiting list up at once, in order.
+    said = []
+    for role in Role.objects.filter(day=day):
+        promoted = promote_waiting(role.pk)
+        if promoted:
+            said.append(_("“%(role)s”有 %(n)s 人从候补转为正式报名，已通知。") % {"role": role.title, "n": promoted})
+    return said
+
+
+signals.service_day_cancelled.connect(day_cancelled, dispatch_uid="volunteers_day_cancelled")
+signals.service_day_changed.connect(day_changed, dispatch_uid="volunteers_day_changed")

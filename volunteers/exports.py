@@ -1,4 +1,4 @@
-"""Sign-ups and hours to CSV or Excel for staff, with the phone rule of volunteers.privacy."""
+"""Sign-ups and hours to CSV or Excel for staff, with the phone rule of communities.privacy."""
 
 import csv
 import io
@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from volunteers.privacy import phone_for
+from communities.privacy import phone_for
 
 SIGNUP_HEADER = ["服务日", "日期", "社区", "岗位", "报名序号", "志愿者", "手机号", "状态", "报名时间", "计入时长"]
 HOURS_HEADER = ["日期", "志愿者", "手机号", "社区", "服务队", "类型", "小时", "说明", "录入时间"]

@@ -1,30 +1,22 @@
-"""Sign-up rules, and the one capacity mechanism volunteers and resident bookings share.
+"""Sign-up rules for volunteers on a service day's roles.
 
-Capacity is guarded twice:
-
-1. ``capacity_lock`` opens a transaction and locks the container row (the Role,
-   or the ServiceOffering for resident bookings). On PostgreSQL that is
-   ``SELECT ... FOR UPDATE``; on SQLite ``select_for_update`` is a no-op, but the
-   settings open every transaction with ``BEGIN IMMEDIATE``, which takes the
-   database's write lock at once, so two sign-ups can never interleave between
-   counting and inserting.
-2. Each row that holds a place carries a seat number 1..places, and the database
-   has a unique constraint on (container, seat): even if the lock were missing,
-   a second row for the same seat is refused by the database.
+Places on a role are guarded by the shared capacity mechanism in ``core.capacity`` (read
+its contract): the Role row is locked while a sign-up counts and takes a seat, and the
+database refuses a second signup on the same seat (``signup_unique_seat``). Resident
+bookings (``events.booking``) use the same mechanism on a ServiceOffering.
 
 Waiting lists are ordered by ``number`` (the order of arrival under the lock).
 Emails go out only after the transaction commits (``transaction.on_commit``).
 """
 
-from contextlib import contextmanager
-
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+# Imported by name so tests can slow or bypass one step (tests/volunteers/test_concurrency.py).
+from core.capacity import allocate, capacity_lock, fill_free_seats
 from volunteers.models import Role, Signup, Volunteer
 
 
@@ -36,51 +28,12 @@ class SignupError(Exception):
         self.message = message
 
 
-# --- The shared capacity mechanism ------------------------------------------
-
-
-def lock_row(model, pk):
-    return model.objects.select_for_update().get(pk=pk)
-
-
-@contextmanager
-def capacity_lock(model, pk):
-    """A transaction holding the lock on one container row; yields the fresh row."""
-    with transaction.atomic():
-        yield lock_row(model, pk)
-
-
-def allocate(rows, places):
-    """For a new row among ``rows`` (locked): (the lowest free seat or None, the next queue number)."""
-    taken = set(rows.filter(seat__isnull=False).values_list("seat", flat=True))
-    seat = next((s for s in range(1, places + 1) if s not in taken), None)
-    number = (rows.aggregate(m=Max("number"))["m"] or 0) + 1
-    return seat, number
-
-
-def fill_free_seats(rows, places, confirmed):
-    """Promote waitlisted rows, first come first served, into the free seats. Returns the promoted rows."""
-    taken = set(rows.filter(seat__isnull=False).values_list("seat", flat=True))
-    free = [s for s in range(1, places + 1) if s not in taken]
-    promoted = []
-    for row, seat in zip(rows.filter(status="waitlisted").order_by("number"), free, strict=False):
-        row.status = confirmed
-        row.seat = seat
-        row.promoted_at = timezone.now()
-        row.save(update_fields=["status", "seat", "promoted_at"])
-        promoted.append(row)
-    return promoted
-
-
 def email_after_commit(subject, body, recipient):
     if not recipient:
         return
     transaction.on_commit(
         lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient], fail_silently=True)
     )
-
-
-# --- Volunteer sign-ups -------------------------------------------------------
 
 
 def _check_can_sign_up(role, volunteer):

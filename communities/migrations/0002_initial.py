@@ -11,7 +11,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('communities', '0001_initial'),
-        ('feedback', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -19,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='staffscope',
             name='department',
-            field=models.ForeignKey(blank=True, help_text='职能部门工作人员填写。', null=True, on_delete=django.db.models.deletion.PROTECT, to='feedback.department', verbose_name='职能部门'),
+            field=models.ForeignKey(blank=True, help_text='职能部门工作人员填写。', null=True, on_delete=django.db.models.deletion.PROTECT, to='communities.department', verbose_name='职能部门'),
         ),
         migrations.AddField(
             model_name='staffscope',

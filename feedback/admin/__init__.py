@@ -4,9 +4,10 @@
 - ``tasks``: a department's tasks, with the officer's moves (on site, plan, complete)
 - ``moves``: the one POST endpoint every move goes through, and what was typed when a move failed
 - ``contact``: who sees a resident's contact details in full; ``export``: the CSV export
-- ``overdue``: the overdue badge and list filter; ``categories``, ``departments``: reference data
+- ``overdue``: the overdue badge and list filter; ``categories``: reference data (departments are
+  communities' own, managed in their admin)
 
 Every move is a function in ``feedback.workflow``; every lookup is scoped by ``communities.admin_scope``.
 """
 
-from feedback.admin import cases, categories, departments, tasks  # noqa: F401 - importing registers them
+from feedback.admin import cases, categories, tasks  # noqa: F401 - importing registers them

@@ -5,8 +5,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities.models import Department
 from feedback.forms import MultipleImageField
-from feedback.models import Case, Department
+from feedback.models import Case
 
 
 class VersionForm(forms.Form):

@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
                 ('result', models.TextField(blank=True, verbose_name='处置结果')),
                 ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='feedback.case', verbose_name='诉求')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='feedback.department', verbose_name='部门')),
+                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='communities.department', verbose_name='部门')),
             ],
             options={
                 'verbose_name': '派单任务',

@@ -95,7 +95,7 @@ def test_staff_scopes_are_for_district_administrators_only(client, places, edito
 
 def test_departments_are_managed_by_district_administrators(client, places, editor_chunshu, fangguan):
     client.force_login(editor_chunshu)
-    response = client.post(f"/admin/feedback/department/{fangguan.pk}/change/", {"name": "改名", "kind": "other"})
+    response = client.post(f"/admin/communities/department/{fangguan.pk}/change/", {"name": "改名", "kind": "other"})
     assert response.status_code in (302, 403)
     fangguan.refresh_from_db()
     assert fangguan.name == "什刹海街道房管所"

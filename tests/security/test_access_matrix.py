@@ -50,6 +50,7 @@ communities.district       LLLL  LLLL       ----      ----      ----    ----    
 communities.street         LLLL  LLLL       y-vh      y-vh      y-vh    y-hh     yyee
 communities.community      LLLL  LLLL       y-eh      y-hh      y-eh    y-hh     yyee
 communities.partnerunit    LLLL  LLLL       yyeh      yyhh      yyeh    ----     yyee
+communities.department     LLLL  LLLL       y-vv      y-vv      y-vv    ----     yyee
 communities.staffscope     LLLL  LLLL       ----      ----      ----    ----     yyee
 news.story                 LLLL  LLLL       yyeh      yyhh      yyeh    ----     yyee
 news.storysection          LLLL  LLLL       y-eh      y-hh      y-eh    ----     y-ee
@@ -69,7 +70,6 @@ volunteers.homevisit       LLLL  LLLL       yyeh      yyhh      yyeh    ----    
 feedback.category          LLLL  LLLL       y-vv      y-vv      y-vv    y-vv     yyee
 feedback.case              LLLL  LLLL       y-eh      y-hh      y-eh    y-vh     y-ee
 feedback.dispatchtask      LLLL  LLLL       y-vh      y-hh      y-vh    y-eh     y-ee
-feedback.department        LLLL  LLLL       y-vv      y-vv      y-vv    ----     yyee
 """
 
 # Public actions: the outcome for each role.
@@ -202,6 +202,7 @@ def estate(
         "communities.street": (places["shichahai"], places["chunshu"]),
         "communities.community": (A, outside),
         "communities.partnerunit": (factories.partner_unit(A), factories.partner_unit(outside)),
+        "communities.department": (fangguan, chunshu_dept),
         "communities.staffscope": (
             worker_sihuan.staff_scope,
             factories.staff(StaffScope.Role.STREET_EDITOR, "editor-chunshu", street=places["chunshu"]).staff_scope,
@@ -224,7 +225,6 @@ def estate(
         "feedback.category": (category, Category.objects.create(name="噪音", slug="noise", sort_order=20)),
         "feedback.case": (case_A, case_out),
         "feedback.dispatchtask": (case_A.tasks.get(), case_out.tasks.get()),
-        "feedback.department": (fangguan, chunshu_dept),
     }
     return {
         "users": users,

@@ -190,3 +190,65 @@ def test_hours_export_masks_phone_outside_scope(places, sihuan_day, editor_shich
     outsider = ef.factories.staff(ef.factories.StaffScope.Role.COMMUNITY_WORKER, "w-x", community=places["xihai"])
     assert list(hours_rows(outsider, HoursEntry.objects.all()))[0][2] == "138****1234"
     assert list(hours_rows(editor_shichahai, HoursEntry.objects.all()))[0][2] == "13812341234"
+
+
+def _day_form(day, role, places, status="published", cancel_reason=""):
+    """The service-day change form as the admin posts it, with the day's one role."""
+    return {
+        "community": day.community_id,
+        "title": day.title,
+        "date": day.date.isoformat(),
+        "start_time": "09:00",
+        "end_time": "11:30",
+        "place": day.place,
+        "description": "",
+        "cover_alt": "",
+        "status": status,
+        "cancel_reason": cancel_reason,
+        "cutoff_hours": 24,
+        "offerings-TOTAL_FORMS": 0,
+        "offerings-INITIAL_FORMS": 0,
+        "roles-TOTAL_FORMS": 1,
+        "roles-INITIAL_FORMS": 1,
+        "roles-0-id": role.pk,
+        "roles-0-day": day.pk,
+        "roles-0-title": role.title,
+        "roles-0-places": places,
+        "roles-0-sort_order": 100,
+    }
+
+
+def test_day_admin_shows_the_roles_inline_and_the_signup_exports(client, admin_user, sihuan_day):
+    # Volunteers adds these to events' admin; the page looks as it did when events declared them.
+    client.force_login(admin_user)
+    change = client.get(f"/admin/events/serviceday/{sihuan_day.pk}/change/").content.decode()
+    assert 'name="roles-TOTAL_FORMS"' in change and 'name="offerings-TOTAL_FORMS"' in change
+    changelist = client.get("/admin/events/serviceday/").content.decode()
+    assert 'value="export_signups_csv"' in changelist and 'value="export_signups_xlsx"' in changelist
+
+
+def test_more_places_in_the_day_admin_promote_the_waiting_list(client, admin_user, places):
+    day = ef.day(places["sihuan"], title="四环便民服务日")
+    role = ef.role(day, title="引导", places=1)
+    first, second = ef.volunteer("first-vol"), ef.volunteer("second-vol")
+    rules.sign_up(role.pk, first)
+    waiting = rules.sign_up(role.pk, second)
+    assert waiting.status == Signup.Status.WAITLISTED
+    client.force_login(admin_user)
+    response = client.post(f"/admin/events/serviceday/{day.pk}/change/", _day_form(day, role, 2), follow=True)
+    assert response.status_code == 200
+    waiting.refresh_from_db()
+    assert waiting.status == Signup.Status.CONFIRMED and waiting.seat == 2
+    assert "“引导”有 1 人从候补转为正式报名，已通知。" in [str(m) for m in response.context["messages"]]
+
+
+def test_day_admin_says_volunteers_were_told_only_when_the_day_is_newly_cancelled(client, admin_user, sihuan_day):
+    role = sihuan_day.roles.get()
+    client.force_login(admin_user)
+    url = f"/admin/events/serviceday/{sihuan_day.pk}/change/"
+    told = "已通知报名的志愿者：服务日取消。"
+    response = client.post(url, _day_form(sihuan_day, role, 3, "cancelled", "大风停办"), follow=True)
+    assert told in [str(m) for m in response.context["messages"]]
+    again = client.post(url, _day_form(sihuan_day, role, 3, "cancelled", "大风停办"), follow=True)
+    assert again.status_code == 200
+    assert told not in [str(m) for m in again.context["messages"]]

@@ -15,6 +15,7 @@ import pytest
 from django.db import IntegrityError, connection
 from django.test import Client
 
+from core import capacity as capacity_module
 from events.models import ResidentBooking
 from tests.events import factories as ef
 from volunteers import signup as signup_module
@@ -163,15 +164,16 @@ def test_fifty_residents_ten_places_never_overbook(places):
 
 
 def test_control_bookings_without_the_lock_would_overbook(places, monkeypatch):
-    real_allocate = signup_module.allocate
+    real_allocate = capacity_module.allocate
 
     def slow_allocate(rows, places_):
         result = real_allocate(rows, places_)
         time.sleep(0.05)
         return result
 
-    monkeypatch.setattr(signup_module, "capacity_lock", _no_lock)
-    monkeypatch.setattr(signup_module, "allocate", slow_allocate)
+    # Bookings take the shared mechanism from core.capacity by attribute, so the control patches it there.
+    monkeypatch.setattr(capacity_module, "capacity_lock", _no_lock)
+    monkeypatch.setattr(capacity_module, "allocate", slow_allocate)
     offering = ef.offering(ef.day(places["chunshuyuan"]), places=PLACES)
     results = run_together(_booking_requests(offering))
     with pytest.raises(AssertionError):
