@@ -167,9 +167,16 @@ class Load:
         with self.lock:
             self.acknowledged.append(code)
 
-    def start(self):
+    def start(self, warm_up=0.0):
+        """Start every resident; with ``warm_up`` seconds, forget what they saw meanwhile (the workers'
+        first requests, slower than any later) and count the time from then on."""
         for thread in self.threads:
             thread.start()
+        if warm_up:
+            time.sleep(warm_up)
+            with self.lock:
+                self.results = []
+                self.started = time.monotonic()
 
     def stop(self):
         self.stop_event.set()

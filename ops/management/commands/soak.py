@@ -38,11 +38,12 @@ class Command(BaseCommand):
         parser.add_argument("--outage", type=float, default=_env_number("SOAK_OUTAGE_SECONDS", 4))
         parser.add_argument("--cache-outage", type=float, default=_env_number("SOAK_CACHE_OUTAGE_SECONDS", 3))
         parser.add_argument("--slow", type=float, default=_env_number("SOAK_SLOW_SECONDS", 3))
-        parser.add_argument("--reports-per-second", type=float, default=_env_number("SOAK_REPORTS_PER_SECOND", 24))
+        parser.add_argument("--reports-per-second", type=float, default=_env_number("SOAK_REPORTS_PER_SECOND", 26))
         parser.add_argument("--target-reports", type=float, default=20.0, help="reports/s the calm phases must reach")
-        parser.add_argument("--reporters", type=int, default=_env_number("SOAK_REPORTERS", 6, int))
+        # Many reporters, each slow: a report waits for its commit, and a few waiting ones must not halve the rate.
+        parser.add_argument("--reporters", type=int, default=_env_number("SOAK_REPORTERS", 12, int))
         parser.add_argument("--readers", type=int, default=_env_number("SOAK_READERS", 2, int))
-        parser.add_argument("--workers", type=int, default=_env_number("SOAK_WORKERS", 3, int))
+        parser.add_argument("--workers", type=int, default=_env_number("SOAK_WORKERS", 4, int))
         parser.add_argument("--target-recovery", type=float, default=5.0)
         parser.add_argument("--stop-mode", choices=["immediate", "fast"], default="immediate")
 
@@ -103,7 +104,7 @@ class Command(BaseCommand):
             f"{options['reporters']} reporters ({options['reports_per_second']:.0f} reports/s) and "
             f"{options['readers']} readers for about {seconds} s against gunicorn ({options['workers']} workers)"
         )
-        load.start()
+        load.start(warm_up=2.0)
         incidents = []
         time.sleep(before)
 
