@@ -210,10 +210,10 @@ def test_metoo_on_one_case_from_one_address_is_limited_without_its_cookie(places
 
 
 def test_behind_the_proxy_the_address_it_appended_counts_not_what_the_client_wrote(settings):
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.PROXY_COUNT = 1
     request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.0.0.7")
     assert ratelimit.client_ip(request) == "10.0.0.7"
-    settings.SECURE_PROXY_SSL_HEADER = None  # not behind a proxy: the header is the client's own words
+    settings.PROXY_COUNT = 0  # not behind a proxy: the header is the client's own words
     assert ratelimit.client_ip(request) == "127.0.0.1"
 
 
