@@ -262,6 +262,8 @@ CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 # Days residents' contact data is kept after a case closes, a service day passes or a home visit ends
 # (`manage.py purge_contacts`, daily from cron).
 FEEDBACK_PURGE_CONTACTS_AFTER_DAYS = env_int("PURGE_CONTACTS_AFTER_DAYS", 180, minimum=1)
+# Days a report may stay open before its contact data is erased all the same.
+FEEDBACK_PURGE_OPEN_CASES_AFTER_DAYS = env_int("PURGE_OPEN_CASES_AFTER_DAYS", 365, minimum=1)
 
 # --- News --------------------------------------------------------------------
 # How long a shared draft preview link stays valid (seconds).

@@ -13,6 +13,11 @@ def min_cases_for_rate():
     return getattr(settings, "FEEDBACK_MIN_CASES_FOR_RATE", 5)
 
 
+def purge_open_cases_after_days():
+    """Days a case may stay open before its contact data is erased all the same (feedback.retention)."""
+    return getattr(settings, "FEEDBACK_PURGE_OPEN_CASES_AFTER_DAYS", 365)
+
+
 def sms_backend():
     return getattr(settings, "FEEDBACK_SMS_BACKEND", "feedback.sms.ConsoleSMSBackend")
 
