@@ -252,7 +252,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Whoever writes a log line, no resident's full phone number reaches the log (core.privacy).
+    "filters": {"no_phones": {"()": "core.privacy.PhoneScrubFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_phones"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -264,6 +266,14 @@ CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 FEEDBACK_PURGE_CONTACTS_AFTER_DAYS = env_int("PURGE_CONTACTS_AFTER_DAYS", 180, minimum=1)
 # Days a report may stay open before its contact data is erased all the same.
 FEEDBACK_PURGE_OPEN_CASES_AFTER_DAYS = env_int("PURGE_OPEN_CASES_AFTER_DAYS", 365, minimum=1)
+
+# --- Feedback ----------------------------------------------------------------
+# The gateway for text messages to residents (feedback/sms.py). The console backend writes them,
+# numbers masked, to the log: development only, refused when DJANGO_DEBUG=false. Without a gateway
+# production sends no text messages (residents who left an email still get those).
+FEEDBACK_SMS_BACKEND = env_str(
+    "FEEDBACK_SMS_BACKEND", "feedback.sms.ConsoleSMSBackend" if DEBUG else "feedback.sms.NoSMSBackend"
+)
 
 # --- News --------------------------------------------------------------------
 # How long a shared draft preview link stays valid (seconds).

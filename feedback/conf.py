@@ -19,7 +19,9 @@ def purge_open_cases_after_days():
 
 
 def sms_backend():
-    return getattr(settings, "FEEDBACK_SMS_BACKEND", "feedback.sms.ConsoleSMSBackend")
+    """The text-message gateway's class (feedback.sms): the console in development, none in production."""
+    default = "feedback.sms.ConsoleSMSBackend" if settings.DEBUG else "feedback.sms.NoSMSBackend"
+    return getattr(settings, "FEEDBACK_SMS_BACKEND", default)
 
 
 def code_prefix():
