@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.RefuseNulMiddleware",
+    "core.middleware.StripControlsMiddleware",
     # Below CSRF, auth and messages: a hit still gets a fresh CSRF token and its cookie.
     "core.pagecache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -9,6 +9,8 @@ from django.core.exceptions import BadRequest
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from core.controls import clean_querydict
+
 PREF_COOKIES = {
     # cookie name -> allowed values (first is the default)
     "elder": ("0", "1"),
@@ -91,6 +93,21 @@ class RefuseNulMiddleware:
             "\x00" in part for item in request.GET.lists() for part in (item[0], *item[1])
         ):
             raise BadRequest("NUL character in the path or query string")
+        return self.get_response(request)
+
+
+class StripControlsMiddleware:
+    """Every query-string and form value reaches the views without C0 control characters
+    (core.controls): stored text is clean whatever form, page or admin it came through."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.GET = clean_querydict(request.GET)
+        if request.method == "POST":
+            # Reading POST here parses the form (as CsrfViewMiddleware would a moment later).
+            request.POST = clean_querydict(request.POST)
         return self.get_response(request)
 
 

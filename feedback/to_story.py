@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from core.controls import strip_controls
 from core.privacy import scrub_phones
 from feedback.models import Case, CaseError
 from feedback.workflow import community_role
@@ -26,7 +27,7 @@ def story_slug(case):
 
 
 def _public(text):
-    return scrub_phones(text)
+    return scrub_phones(strip_controls(text))
 
 
 def _timeline_html(case):
@@ -61,11 +62,11 @@ def case_to_story(case, user):
         "place": _public(case.place),
         "category": case.category.name,
     }
-    lead = case.public_text[:200]
+    lead = _public(case.public_text)[:200]
     plans = [_public(t.plan) for t in tasks if t.plan]
     results = [_public(t.result) for t in tasks if t.result]
     paragraphs = [
-        _("居民反映：%(text)s") % {"text": case.public_text},
+        _("居民反映：%(text)s") % {"text": _public(case.public_text)},
         _("社区受理后“吹哨”，%(departments)s到现场“报到”。") % {"departments": departments} if departments else "",
         _("处置方案：%(plans)s") % {"plans": "；".join(plans)} if plans else "",
         _("办理结果：%(results)s") % {"results": "；".join(results)} if results else "",
