@@ -29,7 +29,8 @@ Where the scrubber runs (the rule every app follows):
 - **At display time**, for text that stays whole for the staff of the case's own community (who
   have the contact data anyway): the description (``Case.public_text`` on public pages) and
   internal timeline notes, shown scrubbed in the admin to everyone else, department officers and
-  district administrators included (``feedback.admin.contact.text_for``).
+  district administrators included (``feedback.admin.contact.text_for``; volunteer hours notes in
+  exports likewise, ``volunteers.privacy.text_for``).
 - **On the way out**, as a backstop: stories made from a case (``feedback.to_story``), search
   snippets (``core.search``) and every log line (``PhoneScrubFilter`` on the log handler).
 - ``scrub_contacts`` additionally masks e-mail addresses and the names given; the retention purge
