@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.RefuseNulMiddleware",
+    "core.middleware.StripControlsMiddleware",
     # Below CSRF, auth and messages: a hit still gets a fresh CSRF token and its cookie.
     "core.pagecache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -286,7 +287,9 @@ LOGGING = {
     "formatters": {
         "plain": {"()": "core.logsafe.OneLineFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Whoever writes a log line, no resident's full phone number reaches the log (core.privacy).
+    "filters": {"no_phones": {"()": "core.privacy.PhoneScrubFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_phones"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -296,6 +299,16 @@ CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 # Days residents' contact data is kept after a case closes, a service day passes or a home visit ends
 # (`manage.py purge_contacts`, daily from cron).
 FEEDBACK_PURGE_CONTACTS_AFTER_DAYS = env_int("PURGE_CONTACTS_AFTER_DAYS", 180, minimum=1)
+# Days a report may stay open before its contact data is erased all the same.
+FEEDBACK_PURGE_OPEN_CASES_AFTER_DAYS = env_int("PURGE_OPEN_CASES_AFTER_DAYS", 365, minimum=1)
+
+# --- Feedback ----------------------------------------------------------------
+# The gateway for text messages to residents (feedback/sms.py). The console backend writes them,
+# numbers masked, to the log: development only, refused when DJANGO_DEBUG=false. Without a gateway
+# production sends no text messages (residents who left an email still get those).
+FEEDBACK_SMS_BACKEND = env_str(
+    "FEEDBACK_SMS_BACKEND", "feedback.sms.ConsoleSMSBackend" if DEBUG else "feedback.sms.NoSMSBackend"
+)
 
 # --- News --------------------------------------------------------------------
 # How long a shared draft preview link stays valid (seconds).

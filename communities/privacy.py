@@ -1,8 +1,9 @@
 """Phone numbers: never on public pages; in the admin and exports in full only for staff
-whose scope covers the community concerned, masked (138****1234) for everyone else."""
+whose scope covers the community concerned, masked (138****1234) for everyone else, in the
+phone column as inside free text (``text_for``)."""
 
 from communities import scope
-from core.privacy import mask_phone
+from core.privacy import mask_phone, scrub_phones
 
 
 def covered_ids(user):
@@ -19,3 +20,11 @@ def phone_for(user, phone, *community_ids):
     if ids is None or any(c in ids for c in community_ids if c):
         return phone or ""
     return mask_phone(phone)
+
+
+def text_for(user, text, *community_ids):
+    """Free text whole when the user's scope covers one of ``community_ids``, phone numbers masked otherwise."""
+    ids = covered_ids(user)
+    if ids is None or any(c in ids for c in community_ids if c):
+        return text or ""
+    return scrub_phones(text)

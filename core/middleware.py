@@ -9,6 +9,7 @@ from django.core.exceptions import BadRequest
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from core.controls import clean_querydict
 from core.logsafe import safe
 from core.outage import DATABASE_DOWN, database_unavailable
 
@@ -94,6 +95,21 @@ class RefuseNulMiddleware:
             "\x00" in part for item in request.GET.lists() for part in (item[0], *item[1])
         ):
             raise BadRequest("NUL character in the path or query string")
+        return self.get_response(request)
+
+
+class StripControlsMiddleware:
+    """Every query-string and form value reaches the views without C0 control characters
+    (core.controls): stored text is clean whatever form, page or admin it came through."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.GET = clean_querydict(request.GET)
+        if request.method == "POST":
+            # Reading POST here parses the form (as CsrfViewMiddleware would a moment later).
+            request.POST = clean_querydict(request.POST)
         return self.get_response(request)
 
 

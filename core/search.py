@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 from django.utils import timezone
 
 from core import registry
+from core.privacy import scrub_phones
 
 MAX_QUERY = 100
 LIMIT = 200
@@ -49,7 +50,8 @@ def search_view(request):
     page = Paginator(results, 10).get_page(request.GET.get("page"))
     for result in page.object_list:  # only the ten shown, not every match
         result["title_html"] = textsearch.highlight(result.get("title", ""), terms)
-        result["snippet_html"] = textsearch.highlight(result.get("snippet", ""), terms)
+        # A backstop: a snippet is cut from text an editor or a resident wrote (core.privacy).
+        result["snippet_html"] = textsearch.highlight(scrub_phones(result.get("snippet", "")), terms)
     return render(
         request,
         "search.html",

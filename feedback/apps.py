@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The module, not the class: a second AppConfig class here would stop Django choosing this app's own.
 from core import registry
+from feedback import sms
 
 
 class FeedbackConfig(registry.PortalAppConfig):
@@ -11,6 +12,8 @@ class FeedbackConfig(registry.PortalAppConfig):
 
     def ready(self):
         from communities import roles
+
+        sms.check_backend()  # before anything is sent: no console backend in production
 
         crud = ("view", "add", "change", "delete")
         roles.grant(roles.Role.STREET_EDITOR, "feedback.view_case", "feedback.change_case", "feedback.view_category")

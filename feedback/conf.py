@@ -13,8 +13,15 @@ def min_cases_for_rate():
     return getattr(settings, "FEEDBACK_MIN_CASES_FOR_RATE", 5)
 
 
+def purge_open_cases_after_days():
+    """Days a case may stay open before its contact data is erased all the same (feedback.retention)."""
+    return getattr(settings, "FEEDBACK_PURGE_OPEN_CASES_AFTER_DAYS", 365)
+
+
 def sms_backend():
-    return getattr(settings, "FEEDBACK_SMS_BACKEND", "feedback.sms.ConsoleSMSBackend")
+    """The text-message gateway's class (feedback.sms): the console in development, none in production."""
+    default = "feedback.sms.ConsoleSMSBackend" if settings.DEBUG else "feedback.sms.NoSMSBackend"
+    return getattr(settings, "FEEDBACK_SMS_BACKEND", default)
 
 
 def code_prefix():

@@ -57,6 +57,13 @@ class Category(models.Model):
 # --- Cases -------------------------------------------------------------------
 
 
+def _scrub(instance, *names):
+    """Store these fields without phone numbers (a mask can be a character longer than the number)."""
+    for name in names:
+        limit = instance._meta.get_field(name).max_length
+        setattr(instance, name, scrub_phones(getattr(instance, name))[:limit])
+
+
 class CaseError(Exception):
     """A move the rules do not allow; the message is shown to the person who tried it."""
 
@@ -176,6 +183,12 @@ class Case(models.Model):
 
     def __str__(self):
         return f"{self.code} · {self.place}"
+
+    def save(self, *args, **kwargs):
+        # Public by nature (the board's heading, the summary, the comment in the public timeline):
+        # stored without phone numbers, so no page, export or story can show one (core.privacy).
+        _scrub(self, "place", "public_summary", "rating_comment")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("feedback:track", args=[self.code])
@@ -298,12 +311,21 @@ class CasePhoto(models.Model):
     def __str__(self):
         return f"{self.case.code} · {self.get_role_display()}"
 
+    def save(self, *args, **kwargs):
+        _scrub(self, "alt_text")  # shown with the photo wherever the photo is public
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return self.image.url
 
 
 class TimelineEntry(models.Model):
-    """Append-only: what happened, when, in what role (never a staff member's name)."""
+    """Append-only: what happened, when, in what role (never a staff member's name).
+
+    A public entry is stored without phone numbers (core.privacy); an internal one whole, for the
+    case's own community. The one change ever made to a stored entry is the retention purge
+    (feedback.retention), which masks contact data in its note.
+    """
 
     class Action(models.TextChoices):
         SUBMITTED = "submitted", _("提交诉求")
@@ -341,6 +363,8 @@ class TimelineEntry(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise CaseError(_("办理记录只能追加，不能修改。"))
+        if self.is_public:
+            self.note = scrub_phones(self.note)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

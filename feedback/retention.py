@@ -1,5 +1,15 @@
-"""How long a report keeps the resident's name, phone and email: the ``retention`` hook
-(core.registry), run by `manage.py purge_contacts`."""
+"""How long a report keeps the resident's contact data: the ``retention`` hook (core.registry),
+run by `manage.py purge_contacts`.
+
+A case is due once it closed before the cutoff (confirmed or declined; resolved and never rated
+once the reopen window passed too), or once it has stayed open longer than
+``FEEDBACK_PURGE_OPEN_CASES_AFTER_DAYS``: no case keeps contact data for ever. A due case loses
+every copy at once: name, phone and email are emptied, and phone numbers, e-mail addresses and the
+resident's name are masked (core.privacy.scrub_contacts) in every free text of the case: the
+description, place, summary, rating comment, each timeline note (the one change an append-only
+entry ever gets), photo alt text and the departments' plans and results. A private timeline entry
+says so. The case, its figures, rating and photos stay.
+"""
 
 from datetime import timedelta
 
@@ -7,35 +17,39 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.privacy import scrub_contacts
 from feedback import conf
 from feedback.models import Actor, Case, TimelineEntry
 
 COUNTED = "contact data of {count} case(s)"
-CUTOFF = "closed before"
+CUTOFF = "closed (or left open past FEEDBACK_PURGE_OPEN_CASES_AFTER_DAYS) before"
+
+# Free text a resident's contact data may have been copied into, per model.
+CASE_TEXT = ("description", "place", "public_summary", "rating_comment")
+TASK_TEXT = ("onsite_people", "plan", "result")
+
+
+def due(cutoff, now=None):
+    """Cases whose contact data is to go, with ``cutoff`` for closed cases."""
+    now = now or timezone.now()
+    unrated_cutoff = cutoff - timedelta(days=conf.reopen_days())
+    open_cutoff = now - timedelta(days=conf.purge_open_cases_after_days())
+    left_open = Case.objects.open().filter(created_at__lt=open_cutoff).values("pk")
+    return Case.objects.filter(contacts_purged_at__isnull=True).filter(
+        Q(closed_at__lt=cutoff) | Q(status=Case.Status.RESOLVED, resolved_at__lt=unrated_cutoff) | Q(pk__in=left_open)
+    )
 
 
 def purge(cutoff, dry_run=False):
-    """Erase name, phone and email of cases closed before ``cutoff`` (a datetime), each with a private
-    timeline entry saying so.
-
-    Closed: confirmed or declined (closed_at), or resolved and never rated once the reopen window passed.
-    The case, its timeline, rating and photos stay for the figures. Returns how many cases were, or
-    would be, erased.
-    """
-    unrated_cutoff = cutoff - timedelta(days=conf.reopen_days())
-    due = (
-        Case.objects.filter(contacts_purged_at__isnull=True)
-        .filter(Q(closed_at__lt=cutoff) | Q(status=Case.Status.RESOLVED, resolved_at__lt=unrated_cutoff))
-        .exclude(contact_name="", contact_phone="", contact_email="")
-    )
+    """Erase the contact data of every due case (see the module's doc); returns how many cases were,
+    or would be, erased."""
     if dry_run:
-        return due.count()
+        return due(cutoff).count()
     now = timezone.now()
     with transaction.atomic():
-        ids = list(due.select_for_update().values_list("pk", flat=True))
-        Case.objects.filter(pk__in=ids).update(
-            contact_name="", contact_phone="", contact_email="", contacts_purged_at=now
-        )
+        ids = list(due(cutoff, now).select_for_update().values_list("pk", flat=True))
+        for case in Case.objects.filter(pk__in=ids).prefetch_related("timeline", "photos", "tasks"):
+            _erase(case, now)
         TimelineEntry.objects.bulk_create(
             TimelineEntry(
                 case_id=pk,
@@ -48,3 +62,30 @@ def purge(cutoff, dry_run=False):
             for pk in ids
         )
     return len(ids)
+
+
+def _erase(case, now):
+    names = [case.contact_name]
+    Case.objects.filter(pk=case.pk).update(
+        contact_name="", contact_phone="", contact_email="", contacts_purged_at=now, **_scrubbed(case, CASE_TEXT, names)
+    )
+    for rows, fields in (
+        (case.timeline.all(), ("note",)),
+        (case.photos.all(), ("alt_text",)),
+        (case.tasks.all(), TASK_TEXT),
+    ):
+        for row in rows:
+            changed = _scrubbed(row, fields, names)
+            if changed:  # a queryset update: the append-only save() of a timeline entry is not for this
+                type(row).objects.filter(pk=row.pk).update(**changed)
+
+
+def _scrubbed(row, fields, names):
+    """The fields of ``row`` whose text changes when contact data is masked, with their new text."""
+    changed = {}
+    for name in fields:
+        limit = row._meta.get_field(name).max_length
+        text = scrub_contacts(getattr(row, name), names)[:limit]
+        if text != getattr(row, name):
+            changed[name] = text
+    return changed

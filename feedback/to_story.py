@@ -1,7 +1,9 @@
 """From case to story: a resolved case becomes a DRAFT news story for an editor to finish.
 
 The story is assembled by ``news.stories.build_story`` (one section, for the case's community);
-the case's photos, before and after, become that section's photos.
+the case's photos, before and after, become that section's photos. Every piece of text taken from
+the case goes through ``_public`` on the way: a story is public, whatever the row it came from
+holds (an old row, a department's plan with a phone number in it).
 """
 
 from django.core.files.base import ContentFile
@@ -10,6 +12,8 @@ from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from core.controls import strip_controls
+from core.privacy import scrub_phones
 from feedback.models import Case, CaseError
 from feedback.workflow import community_role
 from news.models import Photo, Story
@@ -22,6 +26,10 @@ def story_slug(case):
     return f"feedback-{case.code.lower()}"
 
 
+def _public(text):
+    return scrub_phones(strip_controls(text))
+
+
 def _timeline_html(case):
     entries = case.timeline.filter(is_public=True).select_related("task__department").order_by("created_at", "pk")
     rows = [
@@ -29,7 +37,7 @@ def _timeline_html(case):
             timezone.localtime(entry.created_at).strftime("%Y-%m-%d"),
             entry.get_action_display(),
             entry.department_name or entry.get_role_display(),
-            entry.note,
+            _public(entry.note),
         )
         for entry in entries
     ]
@@ -51,14 +59,14 @@ def case_to_story(case, user):
     departments = "、".join(f"{t.department.name}（{t.role_label}）" for t in tasks)
     title = _("%(community)s：%(place)s的%(category)s问题解决了") % {
         "community": community.name,
-        "place": case.place,
+        "place": _public(case.place),
         "category": case.category.name,
     }
-    lead = case.public_text[:200]
-    plans = [t.plan for t in tasks if t.plan]
-    results = [t.result for t in tasks if t.result]
+    lead = _public(case.public_text)[:200]
+    plans = [_public(t.plan) for t in tasks if t.plan]
+    results = [_public(t.result) for t in tasks if t.result]
     paragraphs = [
-        _("居民反映：%(text)s") % {"text": case.public_text},
+        _("居民反映：%(text)s") % {"text": _public(case.public_text)},
         _("社区受理后“吹哨”，%(departments)s到现场“报到”。") % {"departments": departments} if departments else "",
         _("处置方案：%(plans)s") % {"plans": "；".join(plans)} if plans else "",
         _("办理结果：%(results)s") % {"results": "；".join(results)} if results else "",
@@ -84,11 +92,12 @@ def case_to_story(case, user):
         for order, photo in enumerate(case.photos.order_by("-role", "order", "pk")):
             with photo.image.open("rb") as source:
                 content = ContentFile(source.read(), name=f"{case.code.lower()}-{photo.role}-{order}.jpg")
+            text = _public(photo.alt_text) or photo.get_role_display()
             Photo.objects.create(
                 section=section,
                 image=content,
-                caption=photo.alt_text or photo.get_role_display(),
-                alt_text=photo.alt_text or photo.get_role_display(),
+                caption=text,
+                alt_text=text,
                 is_file_photo=False,
                 role=photo.role,
                 order=order,

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities import scope
+from core.privacy import scrub_phones
 from feedback import conf, notify
 from feedback.models import Actor, Case, CaseConflict, CaseError, CasePhoto, DispatchTask, TimelineEntry
 
@@ -125,7 +126,7 @@ def rate(case, rating, comment=""):
     """The resident with the code: 满意/基本满意 closes the case; 不满意 reopens it within the window."""
     if rating not in Case.Rating.values:
         raise CaseError(_("请选择满意、基本满意或不满意。"))
-    comment = (comment or "").strip()[:500]
+    comment = scrub_phones((comment or "").strip())[:500]  # it goes public: see core.privacy
     with transaction.atomic():
         locked = _lock(case, {S.RESOLVED}, _("评价"), check_version=False)
         now = timezone.now()

@@ -3,16 +3,46 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Street
+from core.controls import strip_controls
 from news.models import Column, Story
 
 ITEMS = 30
 
 
+def _clean(value):
+    if isinstance(value, (str, Promise)):
+        return strip_controls(str(value))
+    if isinstance(value, (list, tuple)):
+        return type(value)(_clean(v) for v in value)
+    return value
+
+
+class _WithoutControls:
+    """Every text of the feed and its items without control characters, which XML 1.0 cannot carry:
+    one in an old row would otherwise make the whole feed answer 500 (see core.controls)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(_clean, args), **{k: _clean(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(_clean, args), **{k: _clean(v) for k, v in kwargs.items()})
+
+
+class RssFeed(_WithoutControls, Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(_WithoutControls, Atom1Feed):
+    pass
+
+
 class NewsFeed(Feed):
+    feed_type = RssFeed
     title = _("西城社区服务平台 · 社区新闻")
     description = _("西城区各社区的最新新闻和《走社区·看新貌》专栏。")
 
@@ -50,7 +80,7 @@ class NewsFeed(Feed):
 
 
 class NewsAtomFeed(NewsFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     subtitle = NewsFeed.description
 
 
@@ -72,7 +102,7 @@ class ColumnFeed(NewsFeed):
 
 
 class ColumnAtomFeed(ColumnFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def subtitle(self, obj):
         return self.description(obj)
@@ -96,7 +126,7 @@ class StreetFeed(NewsFeed):
 
 
 class StreetAtomFeed(StreetFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def subtitle(self, obj):
         return self.description(obj)

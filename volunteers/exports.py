@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from communities.privacy import phone_for
+from communities.privacy import phone_for, text_for
 
 SIGNUP_HEADER = ["服务日", "日期", "社区", "岗位", "报名序号", "志愿者", "手机号", "状态", "报名时间", "计入时长"]
 HOURS_HEADER = ["日期", "志愿者", "手机号", "社区", "服务队", "类型", "小时", "说明", "录入时间"]
@@ -41,7 +41,7 @@ def hours_rows(user, entries):
             e.team.name if e.team else "",
             e.get_kind_display(),
             float(e.hours),
-            e.note,
+            text_for(user, e.note, e.community_id, e.volunteer.community_id),
             timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
         ]
 

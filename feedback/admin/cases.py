@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from communities import scope
 from communities.admin_scope import ScopedAdminMixin, ScopedInlineMixin
+from core.privacy import scrub_phones
 from feedback import workflow
 from feedback.admin import forms as wf
-from feedback.admin.contact import can_see_contact, contact_for
+from feedback.admin.contact import can_see_contact, contact_for, text_for
 from feedback.admin.export import cases_csv
 from feedback.admin.moves import WorkflowMovesMixin, forget_typed, typed_initial
 from feedback.admin.overdue import OverdueFilter, overdue_badge
@@ -63,13 +64,22 @@ class TimelineInline(admin.TabularInline):
     model = TimelineEntry
     extra = 0
     can_delete = False
-    fields = ["created_at", "action", "role", "department_name", "note", "is_public"]
+    fields = ["created_at", "action", "role", "department_name", "note_shown", "is_public"]
     readonly_fields = fields
     verbose_name_plural = _lazy("办理记录（只能追加，不能修改）")
+    whole_text = False  # set per request: Django makes a fresh inline for each
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self.whole_text = obj is not None and can_see_contact(request.user, obj)
+        return super().get_formset(request, obj, **kwargs)
 
     @admin.display(description=_lazy("部门"))
     def department_name(self, obj):
         return obj.department_name
+
+    @admin.display(description=_lazy("说明"))
+    def note_shown(self, obj):
+        return obj.note if self.whole_text else scrub_phones(obj.note)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -110,7 +120,7 @@ class CaseAdmin(ScopedAdminMixin, WorkflowMovesMixin, admin.ModelAdmin):
         "community",
         "category",
         "place",
-        "description",
+        "description_shown",
         "status",
         "decline_reason",
         "round",
@@ -139,6 +149,17 @@ class CaseAdmin(ScopedAdminMixin, WorkflowMovesMixin, admin.ModelAdmin):
             .prefetch_related(Prefetch("tasks", queryset=DispatchTask.objects.select_related("department")))
             .select_related("community__street", "category")
         )
+
+    def get_object(self, request, object_id, from_field=None):
+        case = super().get_object(request, object_id, from_field)
+        if case is not None:
+            case.viewer = request.user  # for description_shown: the admin is shared, the object is not
+        return case
+
+    @admin.display(description=_lazy("问题描述"))
+    def description_shown(self, obj):
+        viewer = getattr(obj, "viewer", None)
+        return text_for(viewer, obj, obj.description) if viewer else scrub_phones(obj.description)
 
     def get_list_display(self, request):
         user = request.user

@@ -11,13 +11,17 @@ from core import registry
 class Command(BaseCommand):
     help = (
         "Erases residents' contact data after FEEDBACK_PURGE_CONTACTS_AFTER_DAYS days: name, phone and email "
-        "of closed cases, name and phone of service-day bookings, name, phone and address of finished home "
-        "visits (each app's retention hook). Cases, timelines, ratings, bookings, hours and every figure stay."
+        "of closed cases (and of cases left open past FEEDBACK_PURGE_OPEN_CASES_AFTER_DAYS), masked in every "
+        "free text of the case too; name and phone of service-day bookings; name, phone and address of "
+        "finished home visits (each app's retention hook). Cases, timelines, ratings, bookings, hours and "
+        "every figure stay."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Only count what would be erased.")
-        parser.add_argument("--days", type=int, default=None, help="Override the setting for this run.")
+        parser.add_argument(
+            "--days", type=int, default=None, help="Override FEEDBACK_PURGE_CONTACTS_AFTER_DAYS for this run."
+        )
 
     def handle(self, *args, days=None, dry_run=False, **options):
         days = settings.FEEDBACK_PURGE_CONTACTS_AFTER_DAYS if days is None else days
