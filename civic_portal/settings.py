@@ -286,7 +286,9 @@ LOGGING = {
     "formatters": {
         "plain": {"()": "core.logsafe.OneLineFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No private link's secret in any line (feedback/owner.py): Django names the path of every 4xx.
+    "filters": {"private_links": {"()": "feedback.owner.RedactPrivateLinks"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["private_links"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -10,12 +10,14 @@ from django.utils.module_loading import import_string
 
 from core.logsafe import safe
 from feedback import conf
+from feedback.owner import redact
 
 logger = logging.getLogger("feedback.sms")
 
 
 class ConsoleSMSBackend:
     def send(self, phone, text):
+        text = redact(text)  # a private link's secret goes to the phone only, never to a log
         logger.info("SMS to %s: %s", safe(phone), safe(text))
         print(f"[SMS to {safe(phone)}] {safe(text)}")  # noqa: T201 - the console backend's job
         return True

@@ -85,6 +85,9 @@ accept_a_home_visit_for_a_team_I_do_not_lead  login     404        404       404
 my_volunteer_page                             login     200        200       200       200       200       200
 track_a_case_with_its_code                    200       200        200       200       200       200       200
 rate_a_case_with_a_guessed_code               404       404        404       404       404       404       404
+rate_a_case_on_its_public_page                404       404        404       404       404       404       404
+rate_a_case_with_a_guessed_private_link       404       404        404       404       404       404       404
+add_information_with_the_private_link         redirect  redirect   redirect  redirect  redirect  redirect  redirect
 feedback_figures_csv                          login     login      200       200       200       200       200
 a_draft_story_by_its_address                  404       404        404       404       404       404       404
 a_draft_by_its_preview_link                   200       200        200       200       200       200       200
@@ -127,7 +130,9 @@ def dispatched_case(community, category, actor, department, place):
     )
     workflow.accept(case, by=actor)
     workflow.dispatch(Case.objects.get(pk=case.pk), department, [], by=actor)
-    return Case.objects.get(pk=case.pk)
+    dispatched = Case.objects.get(pk=case.pk)
+    dispatched.owner_secret = case.owner_secret  # the resident's private link
+    return dispatched
 
 
 def axes_row(model, username):
@@ -371,7 +376,17 @@ ACTIONS = {
     "my_volunteer_page": lambda c, e: outcome(c.get("/volunteers/me/")),
     "track_a_case_with_its_code": lambda c, e: outcome(c.get(f"/feedback/track/{e['case_A'].code}/")),
     "rate_a_case_with_a_guessed_code": lambda c, e: outcome(
-        c.post("/feedback/track/SH-2026-999999/rate/", {"rating": "satisfied"})
+        c.post(f"/feedback/mine/SH-2026-999999/{e['case_A'].owner_secret}/rate/", {"rating": "satisfied"})
+    ),
+    "rate_a_case_on_its_public_page": lambda c, e: outcome(
+        c.post(f"/feedback/track/{e['case_A'].code}/rate/", {"rating": "satisfied"})
+    ),
+    "rate_a_case_with_a_guessed_private_link": lambda c, e: outcome(
+        c.post(f"/feedback/mine/{e['case_A'].code}/{'x' * 30}/rate/", {"rating": "satisfied"})
+    ),
+    # The link is the key, whoever holds it: being logged in (as staff, even) adds nothing and takes nothing.
+    "add_information_with_the_private_link": lambda c, e: outcome(
+        c.post(f"/feedback/mine/{e['case_A'].code}/{e['case_A'].owner_secret}/note/", {"note": "楼道东侧也不亮。"})
     ),
     "feedback_figures_csv": lambda c, e: outcome(c.get("/feedback/figures.csv")),
     "a_draft_story_by_its_address": lambda c, e: outcome(c.get(f"/news/{e['story_A'].slug}/")),
