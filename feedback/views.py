@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import ratelimit
 from core.params import id_or_none
@@ -126,7 +126,7 @@ def _case_for_tracking(code):
     )
 
 
-@require_GET
+@require_safe
 def track(request, code):
     """The public timeline by the short code: reading only (the resident acts from their private link)."""
     if not owner.lookup_allowed(request, code):
@@ -189,7 +189,7 @@ def _mine_page(request, case, secret, rating_form=None, note_form=None, status=2
     return render(request, "feedback/mine.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @_private
 def mine(request, case, secret):
     return _mine_page(request, case, secret)
