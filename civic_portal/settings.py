@@ -287,9 +287,15 @@ LOGGING = {
     "formatters": {
         "plain": {"()": "core.logsafe.OneLineFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    # Whoever writes a log line, no resident's full phone number reaches the log (core.privacy).
-    "filters": {"no_phones": {"()": "core.privacy.PhoneScrubFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_phones"]}},
+    # Whoever writes a log line, no resident's full phone number (core.privacy) and no private link's
+    # secret (feedback/owner.py: Django names the path of every 4xx) reaches the log.
+    "filters": {
+        "no_phones": {"()": "core.privacy.PhoneScrubFilter"},
+        "private_links": {"()": "feedback.owner.RedactPrivateLinks"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_phones", "private_links"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

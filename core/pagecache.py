@@ -78,7 +78,8 @@ CACHEABLE = {
     "volunteers:index": _NONE,
     "volunteers:team": _NONE,
     "feedback:board": frozenset({"street", "page"}),
-    "feedback:track": _NONE,
+    # Not feedback:track: every lookup by code is counted in the view (feedback/owner.py), and a
+    # page served from here would answer a real code without counting it.
 }
 
 # Hidden inputs whose value belongs to one visitor: name -> how to make a fresh one.

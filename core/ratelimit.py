@@ -7,7 +7,8 @@ once its input is valid and before it acts. A refusal is the form again, with wh
 address) and one per (scope, phone / e-mail / ...) given, each a fixed window in the shared cache;
 the attempt is refused when any of them is over its limit. So fake phone numbers from one address
 meet the address limit, and one phone number from many addresses meets its own. Logging in is
-django-axes' job, not this module's.
+django-axes' job, not this module's. Looking a case up by its tracking code is counted the same
+way (scope ``track``, before the lookup, so a refusal says nothing about the code: feedback/owner.py).
 
 Limits: ``DEFAULTS`` below, overridden per scope and kind by ``settings.RATE_LIMITS``, e.g.
 ``RATE_LIMITS = {"booking": {"address": (10, 3600)}}`` (count, seconds).
@@ -30,8 +31,11 @@ DEFAULTS = {
     "feedback": {"address": (5, 3600), "phone": (5, 86400), "email": (5, 86400)},
     # 附议: per address, and per address on the same case (cookies are easy to drop)
     "metoo": {"address": (20, 3600), "case": (3, 86400)},
-    # looking up tracking codes that do not exist (guessing codes)
-    "track": {"address": (30, 3600)},
+    # every lookup by tracking code (public page, lookup form, private page), found or not, so the
+    # answers cannot sort real codes from made-up ones; the same page again is not a new lookup
+    "track": {"address": (60, 3600)},
+    # 补充情况 from a resident's private link: a few a day, not a flood onto the public timeline
+    "resident_note": {"address": (10, 3600), "case": (10, 86400)},
     # service-day bookings: places are few, one phone books each service once anyway
     "booking": {"address": (5, 3600), "phone": (5, 86400)},
     "home_visit": {"address": (3, 3600), "phone": (3, 86400)},

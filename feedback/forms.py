@@ -10,6 +10,7 @@ from core.forms import mark_required
 from core.images import check_image
 from feedback.intake import MAX_PHOTOS
 from feedback.models import Case, Category
+from feedback.workflow import RESIDENT_NOTE_MAX
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 CODE_RE = re.compile(r"[\w-]+")  # any FEEDBACK_CODE_PREFIX, never a "/"
@@ -149,6 +150,23 @@ class RatingForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("选“不满意”会重新交给社区办理（办结后 15 天内）。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_required(self)
+
+
+class ResidentNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("补充情况"),
+        max_length=RESIDENT_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("例如问题有了变化、具体位置、方便上门的时间。会公开显示在办理经过里，请不要写姓名和电话。"),
+        error_messages={
+            "required": _("请写下要补充的情况。"),
+            "max_length": _("补充情况最多 %(limit_value)s 个字（现在 %(show_value)s 个）。"),
+        },
     )
 
     def __init__(self, *args, **kwargs):

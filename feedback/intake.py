@@ -1,4 +1,5 @@
-"""A resident's report becomes a case: one case per submit token, a fresh tracking code."""
+"""A resident's report becomes a case: one case per submit token, a fresh tracking code, and the
+secret of the resident's private link (feedback/owner.py), of which the case keeps only a digest."""
 
 import secrets
 from datetime import timedelta
@@ -7,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feedback import conf, notify
+from feedback import conf, notify, owner
 from feedback.models import Actor, Case, CasePhoto, TimelineEntry
 
 MAX_PHOTOS = 6
@@ -37,16 +38,20 @@ def submit_case(
     token=None,
     created_at=None,
 ):
-    """Create the case (or return the one this token already made). Returns (case, created)."""
-    if token is not None:
-        existing = Case.objects.filter(submit_token=token).first()
-        if existing is not None:
-            return existing, False
+    """Create the case (or return the one this token already made). Returns (case, created).
+
+    The case carries ``owner_secret``, the secret of its private link, for the caller to show once:
+    "" when it cannot be shown (a copy of an earlier submission whose secret is no longer remembered).
+    """
+    existing = earlier_submission(token)
+    if existing is not None:
+        return existing, False
     if len(photos) > MAX_PHOTOS:
         raise ValueError(f"at most {MAX_PHOTOS} photos")
     if not consent:
         contact_name = contact_phone = contact_email = ""
     now = created_at or timezone.now()
+    secret = owner.secret_for_submission(token)
     try:
         with transaction.atomic():
             case = Case.objects.create(
@@ -62,6 +67,7 @@ def submit_case(
                 created_at=now,
                 respond_deadline=now + timedelta(hours=category.respond_hours),
                 submit_token=token,
+                owner_digest=owner.digest(secret),
             )
             for index, upload in enumerate(photos):
                 CasePhoto.objects.create(
@@ -79,12 +85,22 @@ def submit_case(
                 note=_("居民反映：%(category)s") % {"category": category.name},
                 created_at=now,
             )
-            transaction.on_commit(lambda: notify.submitted(case.pk))
+            transaction.on_commit(lambda: notify.submitted(case.pk, secret))
     except IntegrityError:
         # The same token raced us from a second request: hand back the case it made.
-        if token is not None:
-            existing = Case.objects.filter(submit_token=token).first()
-            if existing is not None:
-                return existing, False
+        existing = earlier_submission(token)
+        if existing is not None:
+            return existing, False
         raise
+    case.owner_secret = secret
     return case, True
+
+
+def earlier_submission(token):
+    """The case this form token already made, with ``owner_secret`` as submit_case sets it, or None."""
+    if token is None:
+        return None
+    existing = Case.objects.select_related("community").filter(submit_token=token).first()
+    if existing is not None:
+        existing.owner_secret = owner.remembered(token, existing)
+    return existing

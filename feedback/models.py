@@ -166,6 +166,13 @@ class Case(models.Model):
     )
     metoo_count = models.PositiveIntegerField(_("附议人数"), default=0, editable=False)
     submit_token = models.UUIDField(_("提交令牌"), null=True, blank=True, unique=True, editable=False)
+    owner_digest = models.CharField(
+        _("专属链接摘要"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("居民专属链接中密钥的 SHA-256 摘要（不保存密钥本身）；早于专属链接的诉求为空。"),
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -206,6 +213,10 @@ class Case(models.Model):
     @property
     def can_be_rated(self):
         return self.status == self.Status.RESOLVED
+
+    @property
+    def takes_resident_notes(self):
+        return self.status not in (self.Status.CONFIRMED, self.Status.DECLINED)
 
     def current_tasks(self):
         return [t for t in self.tasks.all() if t.round == self.round]

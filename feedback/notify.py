@@ -1,4 +1,8 @@
-"""Status messages to the resident who left an email or phone, always after commit."""
+"""Status messages to the resident who left an email or phone, always after commit.
+
+The first one carries the resident's private link (feedback/owner.py): the secret is in the text
+sent and nowhere else, never in a log line (a failure is logged by the case's code alone).
+"""
 
 import logging
 
@@ -6,6 +10,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
+from feedback import owner
 from feedback.models import Case, TimelineEntry
 from feedback.sms import send_sms
 
@@ -16,14 +21,14 @@ def _track_url(case):
     return f"{settings.SITE_URL}{case.get_absolute_url()}"
 
 
-def submitted(case_id):
+def submitted(case_id, secret):
     case = Case.objects.filter(pk=case_id).first()
     if case is None:
         return
-    text = _("您反映的问题已收到，查询码 %(code)s，可在 %(url)s 查看办理进度。") % {
-        "code": case.code,
-        "url": _track_url(case),
-    }
+    text = _(
+        "您反映的问题已收到，查询码 %(code)s。请保存这个专属链接，凭它查看进度、评价办理结果和补充情况"
+        "（请勿转给他人）：%(url)s"
+    ) % {"code": case.code, "url": f"{settings.SITE_URL}{owner.path(case, secret)}"}
     _send(case, _("诉求已收到：%(code)s") % {"code": case.code}, text)
 
 

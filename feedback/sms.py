@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 from core.logsafe import safe
 from core.privacy import mask_phone, scrub_phones
 from feedback import conf
+from feedback.owner import redact
 
 logger = logging.getLogger("feedback.sms")
 
@@ -25,6 +26,7 @@ CONSOLE = "feedback.sms.ConsoleSMSBackend"
 
 class ConsoleSMSBackend:
     def send(self, phone, text):
+        text = redact(text)  # a private link's secret goes to the phone only, never to a log
         logger.info("SMS to %s: %s", mask_phone(phone), safe(text))
         print(f"[SMS to {mask_phone(phone)}] {safe(text)}")  # noqa: T201 - the console backend's job
         return True

@@ -7,10 +7,12 @@ app_name = "feedback"
 urlpatterns = [
     path("", views.board, name="board"),
     path("new/", views.new_case, name="new"),
-    path("new/done/<str:code>/", views.submitted, name="submitted"),
     path("track/", views.track_lookup, name="track_lookup"),
     path("track/<str:code>/", views.track, name="track"),
-    path("track/<str:code>/rate/", views.rate, name="rate"),
+    # The resident's own page: the secret in the address is the only key to rating and adding information.
+    path("mine/<str:code>/<str:secret>/", views.mine, name="mine"),
+    path("mine/<str:code>/<str:secret>/rate/", views.mine_rate, name="mine_rate"),
+    path("mine/<str:code>/<str:secret>/note/", views.mine_note, name="mine_note"),
     path("case/<str:code>/metoo/", views.metoo, name="metoo"),
     path("figures.csv", views.figures_csv, name="figures_csv"),
 ]

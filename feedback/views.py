@@ -1,20 +1,22 @@
 import csv
+import functools
 import uuid
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import ratelimit
 from core.params import id_or_none
-from feedback import charts, conf, figures, workflow
-from feedback.forms import CaseForm, RatingForm, StreetFilterForm, TrackLookupForm
-from feedback.intake import submit_case
+from feedback import charts, conf, figures, owner, workflow
+from feedback.forms import CaseForm, RatingForm, ResidentNoteForm, StreetFilterForm, TrackLookupForm
+from feedback.intake import earlier_submission, submit_case
 from feedback.models import Case, CaseError, CasePhoto, Category, DispatchTask, TimelineEntry
 
 METOO_COOKIE = "fb_metoo"
@@ -37,9 +39,9 @@ def new_case(request):
                 400,
             )
         token = form.data.get("token")
-        existing = Case.objects.filter(submit_token=token).only("code").first() if _is_uuid(token) else None
+        existing = earlier_submission(token) if _is_uuid(token) else None
         if existing is not None:  # a double submit: the first request already made the case
-            return redirect("feedback:submitted", code=existing.code)
+            return _submitted(request, existing)
         if form.is_valid():
             data = form.cleaned_data
             if not ratelimit.allow(
@@ -59,7 +61,7 @@ def new_case(request):
                 photos=data["photos"],
                 token=data["token"],
             )
-            return redirect("feedback:submitted", code=case.code)
+            return _submitted(request, case)
         return render(request, "feedback/new.html", _new_context(form, photos_lost=bool(request.FILES)), status=400)
     initial = {}
     slug = request.GET.get("category")
@@ -85,14 +87,24 @@ def _new_context(form, photos_lost=False):
     return {"form": form, "photos_lost": photos_lost or (form.is_bound and bool(form.errors))}
 
 
-def submitted(request, code):
-    case = get_object_or_404(Case.objects.select_related("community__street", "category"), code=code)
-    return render(request, "feedback/submitted.html", {"case": case})
+def _submitted(request, case):
+    """Straight to the resident's private page: nothing about the case is reachable by its code alone."""
+    if not case.owner_secret:  # a copy of an earlier submission whose link is no longer remembered
+        return render(request, "feedback/resubmitted.html", {"case": case})
+    messages.success(request, _("提交成功！%(community)s会尽快受理。") % {"community": case.community.name})
+    return redirect(owner.path(case, case.owner_secret))
+
+
+def _too_many_lookups(request):
+    """The one answer to a spent lookup budget, whether the code (or the secret) was right or not."""
+    return _refused(request, _("查询太频繁"), _("查询次数过多，请过一段时间再试，或直接打电话给社区。"), 429)
 
 
 def track_lookup(request):
     form = TrackLookupForm(request.GET or None)
     if form.is_valid():
+        if not owner.lookup_allowed(request, form.cleaned_data["code"]):
+            return _too_many_lookups(request)
         return redirect("feedback:track", code=form.cleaned_data["code"])
     return render(request, "feedback/track_lookup.html", {"lookup_form": form}, status=400 if form.errors else 200)
 
@@ -114,17 +126,19 @@ def _case_for_tracking(code):
     )
 
 
-def track(request, code, rating_form=None, status=200):
+@require_safe
+def track(request, code):
+    """The public timeline by the short code: reading only (the resident acts from their private link)."""
+    if not owner.lookup_allowed(request, code):
+        return _too_many_lookups(request)
     case = _case_for_tracking(code)
     if case is None:
-        if not ratelimit.allow(request, "track"):
-            return _refused(request, _("查询太频繁"), _("查询次数过多，请稍后再试。"), 429)
         form = TrackLookupForm(initial={"code": code})
         return render(request, "feedback/track_lookup.html", {"lookup_form": form, "unknown_code": code}, status=404)
-    return render(request, "feedback/track.html", _track_context(case, rating_form), status=status)
+    return render(request, "feedback/track.html", _track_context(case))
 
 
-def _track_context(case, rating_form=None):
+def _track_context(case):
     photos = list(case.photos.all())
     return {
         "case": case,
@@ -132,27 +146,89 @@ def _track_context(case, rating_form=None):
         "tasks": case.current_tasks(),
         "before_photos": [p for p in photos if p.role == CasePhoto.Role.BEFORE],
         "after_photos": [p for p in photos if p.role == CasePhoto.Role.AFTER],
-        "rating_form": rating_form or (RatingForm() if case.can_be_rated else None),
         "reopen_days": conf.reopen_days(),
     }
 
 
+# --- the resident's private page (feedback/owner.py) ------------------------------------------
+
+
+def _private(view):
+    """The private page's answers: counted as lookups, never stored by a cache, never indexed, and the
+    address never in a Referer. The case is found by code and secret or the answer is a 404.
+
+    ``strict-origin``, not ``no-referrer``: both keep the path (the secret) out of every Referer, to
+    other sites and to ours (and so out of access logs), but under no-referrer browsers send
+    ``Origin: null`` with the page's own forms, which the CSRF check rightly refuses."""
+
+    @functools.wraps(view)
+    def wrapped(request, code, secret):
+        if not owner.lookup_allowed(request, code, secret):
+            response = _too_many_lookups(request)
+        else:
+            case = _case_for_tracking(code)
+            if case is None or not owner.matches(case, secret):
+                raise Http404
+            response = view(request, case, secret)
+        add_never_cache_headers(response)
+        response["Referrer-Policy"] = "strict-origin"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    return wrapped
+
+
+def _mine_page(request, case, secret, rating_form=None, note_form=None, status=200):
+    context = _track_context(case)
+    context.update(
+        secret=secret,
+        private_url=request.build_absolute_uri(owner.path(case, secret)),
+        rating_form=rating_form or (RatingForm() if case.can_be_rated else None),
+        note_form=note_form or (ResidentNoteForm() if case.takes_resident_notes else None),
+    )
+    return render(request, "feedback/mine.html", context, status=status)
+
+
+@require_safe
+@_private
+def mine(request, case, secret):
+    return _mine_page(request, case, secret)
+
+
 @require_POST
-def rate(request, code):
-    case = get_object_or_404(Case, code=code.strip().upper())
+@_private
+def mine_rate(request, case, secret):
     form = RatingForm(request.POST)
     if not form.is_valid():
-        return track(request, code, rating_form=form, status=400)
+        return _mine_page(request, case, secret, rating_form=form, status=400)
     try:
         workflow.rate(case, form.cleaned_data["rating"], form.cleaned_data["comment"])
     except CaseError as exc:
         form.add_error(None, exc.message)
-        return track(request, code, rating_form=form, status=409)
+        return _mine_page(request, case, secret, rating_form=form, status=409)
     if case.status == Case.Status.REOPENED:
         messages.info(request, _("收到您的意见，诉求已重新交给社区办理。"))
     else:
         messages.success(request, _("谢谢您的评价！"))
-    return redirect(case)
+    return redirect(owner.path(case, secret))
+
+
+@require_POST
+@_private
+def mine_note(request, case, secret):
+    form = ResidentNoteForm(request.POST)
+    if not form.is_valid():
+        return _mine_page(request, case, secret, note_form=form, status=400)
+    if not ratelimit.allow(request, "resident_note", case=case.pk):
+        form.add_error(None, ratelimit.MESSAGE)
+        return _mine_page(request, case, secret, note_form=form, status=429)
+    try:
+        workflow.resident_note(case, form.cleaned_data["note"])
+    except CaseError as exc:
+        form.add_error(None, exc.message)
+        return _mine_page(request, case, secret, note_form=form, status=409)
+    messages.success(request, _("已补充，社区工作人员会看到。"))
+    return redirect(owner.path(case, secret))
 
 
 def _metoo_ids(request):

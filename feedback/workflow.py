@@ -13,6 +13,8 @@ Every move is guarded the same way:
 
 Community-side moves (accept, decline, dispatch, resolve, note) are for staff whose scope covers the
 case's community; task moves (on site, plan, complete) only for officers of the task's department.
+The resident's moves (rate, resident_note) are for the holder of the case's private link: the views
+call them only after feedback.owner has matched the secret.
 """
 
 from datetime import timedelta
@@ -123,7 +125,7 @@ def add_note(case, note, public=False, *, by):
 
 
 def rate(case, rating, comment=""):
-    """The resident with the code: 满意/基本满意 closes the case; 不满意 reopens it within the window."""
+    """The resident, by their private link: 满意/基本满意 closes the case; 不满意 reopens it within the window."""
     if rating not in Case.Rating.values:
         raise CaseError(_("请选择满意、基本满意或不满意。"))
     comment = scrub_phones((comment or "").strip())[:500]  # it goes public: see core.privacy
@@ -147,6 +149,29 @@ def rate(case, rating, comment=""):
             _commit(case, locked, fields)
             _log(case, TimelineEntry.Action.RATED, Actor.RESIDENT, text, public=True)
     return case
+
+
+RESIDENT_NOTE_MAX = 1000
+
+
+def resident_note(case, note):
+    """补充情况: the resident adds to their case's public timeline while it is open or awaiting their
+    rating. Phone numbers typed into it are masked before it is stored, since everyone reads it."""
+    note = (note or "").strip()
+    if not note:
+        raise CaseError(_("请写下要补充的情况。"))
+    if len(note) > RESIDENT_NOTE_MAX:
+        raise CaseError(_("补充情况最多 %(n)s 个字。") % {"n": RESIDENT_NOTE_MAX})
+    with transaction.atomic():
+        locked = _lock(case, set(S.values), _("补充情况"), check_version=False)
+        if not locked.takes_resident_notes:
+            raise CaseError(_("这条诉求已经结束，不能再补充情况。如有新问题，请重新提交一条诉求。"))
+        note = scrub_phones(note)
+        last = TimelineEntry.objects.filter(case_id=case.pk).order_by("-created_at", "-pk").first()
+        same = (TimelineEntry.Action.NOTE, Actor.RESIDENT, note)
+        if last is not None and (last.action, last.role, last.note) == same:
+            return  # the same words again right after: a double click, not a second note
+        _log(case, TimelineEntry.Action.NOTE, Actor.RESIDENT, note, public=True)
 
 
 def metoo(case):

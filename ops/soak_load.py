@@ -19,7 +19,9 @@ from ops.throwaway import PLACE_PREFIX
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _SELECT = re.compile(r'<select name="(community|category)"[^>]*>(.*?)</select>', re.S)
 _OPTION = re.compile(r'<option value="(\d+)"')
-_DONE = re.compile(r"/feedback/new/done/([A-Z]+-\d{4}-\d+)/")
+_DONE = re.compile(r"/feedback/mine/([A-Z]+-\d{4}-\d+)/")  # the resident's private page, after a report
+# A copy of an acknowledged report whose private link is no longer remembered: "already sent", with the code.
+_AGAIN = re.compile(rb'class="fb-code">([A-Z]+-\d{4}-\d+)<')
 
 
 class Resident(threading.Thread):
@@ -116,10 +118,11 @@ class Reporter(Resident):
             "Content-Type": "application/x-www-form-urlencoded",
             "X-Forwarded-For": f"10.{self.number % 250}.{self.sent // 250 % 250}.{self.sent % 250 + 1}",
         }
-        status, answer_headers, _ = self.request("POST", "/feedback/new/", "report", urlencode(data), headers)
+        status, answer_headers, body = self.request("POST", "/feedback/new/", "report", urlencode(data), headers)
         done = _DONE.search(answer_headers.get("location", "")) if status == 302 else None
-        if done:
-            self.load.acknowledge(done.group(1))
+        again = _AGAIN.search(body) if status == 200 else None
+        if done or again:
+            self.load.acknowledge(done.group(1) if done else again.group(1).decode())
             self.pending_token = None
         else:
             self.form = None

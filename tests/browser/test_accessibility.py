@@ -4,6 +4,8 @@ One test walks all pages so the demo district is loaded once; it collects every
 problem and reports them together.
 """
 
+import uuid
+
 import pytest
 from django.core.management import call_command
 
@@ -36,13 +38,24 @@ PUBLIC_PAGES = [
 
 
 def demo_pages():
-    """Pages whose address depends on the demo rows (ids, random tracking codes)."""
+    """Pages whose address depends on the demo rows (ids, random tracking codes, a private link)."""
     from events.models import ServiceDay
+    from feedback import owner
+    from feedback.intake import submit_case
     from feedback.models import Case
 
+    courtyard = Case.objects.filter(place__contains="28").first()
+    reported, _created = submit_case(
+        community=courtyard.community,
+        category=courtyard.category,
+        place="四环胡同28号院门口",
+        description="院门口的路灯不亮了，晚上进出很黑。",
+        token=uuid.uuid4(),
+    )
     return [
         ServiceDay.objects.order_by("-date").first().get_absolute_url(),
-        Case.objects.filter(place__contains="28").first().get_absolute_url(),
+        courtyard.get_absolute_url(),
+        owner.path(reported, reported.owner_secret),
     ]
 
 

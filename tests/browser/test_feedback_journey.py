@@ -46,7 +46,7 @@ def test_courtyard_story_from_report_to_rating(page, screenshot, settings, tmp_p
     factories.staff(Role.DEPARTMENT_OFFICER, "officer-fangguan", department=fangguan)
     officer_city = factories.staff(Role.DEPARTMENT_OFFICER, "officer-chengguan", department=chengguan)
 
-    # 1. A resident reports the broken courtyard surface with a photo and gets a code.
+    # 1. A resident reports the broken courtyard surface with a photo and lands on their private page.
     page.goto("/feedback/new/")
     page.get_by_label("所在社区（必填）").select_option(label="四环社区")
     page.get_by_label("具体地点（必填）").fill("四环胡同28号院")
@@ -59,6 +59,9 @@ def test_courtyard_story_from_report_to_rating(page, screenshot, settings, tmp_p
     page.get_by_role("button", name="提交").click()
     code = page.get_by_test_id("case-code").inner_text().strip()
     assert re.fullmatch(r"SH-\d{4}-\d{6}", code)
+    assert page.get_by_role("heading", name="请保存这个专属链接").is_visible()
+    private_url = page.url
+    assert f"/feedback/mine/{code}/" in private_url
     screenshot(page, "feedback-submitted")
     case = Case.objects.get(code=code)
 
@@ -108,11 +111,17 @@ def test_courtyard_story_from_report_to_rating(page, screenshot, settings, tmp_p
     page.get_by_text("已办结。").wait_for()
     Case.objects.filter(pk=case.pk).update(is_published=True)
 
-    # 4. The resident opens the tracking page, sees the whole timeline and rates it 满意.
+    # 4. Anyone with the code reads the timeline, but only the resident's own link offers the rating:
+    # they open it, see the whole timeline and rate it 满意.
     page.context.clear_cookies()
     page.goto("/feedback/track/")
     page.get_by_label("查询码").fill(code.lower())
     page.get_by_role("button", name="查询进度").click()
+    page.locator(".fb-timeline").wait_for()
+    assert page.get_by_role("button", name="提交评价").count() == 0
+    referers = []
+    page.on("request", lambda request: referers.append(request.headers.get("referer", "")))
+    page.goto(private_url)
     timeline = page.locator(".fb-timeline")
     for step in ("提交诉求", "受理", "吹哨派单", "到场报到", "确定方案", "完成处置", "办结"):
         assert timeline.get_by_text(step, exact=True).first.is_visible()
@@ -126,6 +135,8 @@ def test_courtyard_story_from_report_to_rating(page, screenshot, settings, tmp_p
     assert page.get_by_text("居民已确认").first.is_visible()
     case.refresh_from_db()
     assert case.status == Case.Status.CONFIRMED and case.rating == "satisfied"
+    secret = private_url.rstrip("/").rsplit("/", 1)[-1]
+    assert len(referers) > 2 and not any(secret in referer for referer in referers)  # styles, script, photos, the POST
 
     # 5. The figures update.
     page.goto("/feedback/")

@@ -1,4 +1,5 @@
 import io
+import re
 import uuid
 
 import pytest
@@ -63,6 +64,14 @@ def case(make_case):
 
 def fresh(case):
     return Case.objects.get(pk=case.pk)
+
+
+# The resident's private page (feedback/owner.py); a case from submit_case carries ``owner_secret``.
+PRIVATE = re.compile(r"/feedback/mine/(?P<code>[A-Z]+-\d{4}-\d+)/(?P<secret>[\w-]+)/")
+
+
+def mine(case, secret, action=""):
+    return f"/feedback/mine/{case.code}/{secret}/{action + '/' if action else ''}"
 
 
 @pytest.fixture

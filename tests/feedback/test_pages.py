@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from feedback import workflow
 from feedback.models import Case, CasePhoto
-from tests.feedback.conftest import fresh, jpeg
+from tests.feedback.conftest import PRIVATE, fresh, jpeg, mine
 
 PHONE = "13812341234"
 NAME = "王秀兰"
@@ -43,7 +43,7 @@ def test_submit_creates_one_case_with_photo_and_shows_code(client, places, categ
     data = form_data(places, category, photos=[jpeg("a.jpg"), jpeg("b.png")])
     response = client.post("/feedback/new/", data)
     case = Case.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/feedback/new/done/{case.code}/"
+    assert response.status_code == 302 and PRIVATE.fullmatch(response["Location"])["code"] == case.code
     assert case.photos.filter(role=CasePhoto.Role.BEFORE).count() == 2
     assert case.contact_phone == PHONE and case.contact_consent
     page = client.get(response["Location"]).content.decode()
@@ -151,7 +151,7 @@ def test_track_page_shows_public_timeline_and_no_personal_data(client, walk, cas
     case = walk(case, "resolved")
     workflow.add_note(case, "内部：王秀兰打过电话", public=False, by=worker_sihuan)
     html = client.get(f"/feedback/track/{case.code}/").content.decode()
-    for text in ("吹哨派单", "到场报到", "什刹海街道房管所", "主办", "协办", "处置后", "评价办理结果", "满意"):
+    for text in ("吹哨派单", "到场报到", "什刹海街道房管所", "主办", "协办", "处置后", "专属链接"):
         assert text in html
     assert "内部" not in html
     for secret in (PHONE, "王大妈", "wang@example.org", "worker-sihuan", "officer-fangguan"):
@@ -169,25 +169,33 @@ def test_lookup_form_redirects(client, case):
     assert response["Location"] == f"/feedback/track/{case.code}/"
 
 
-def test_rating_on_the_track_page(client, walk, case):
+def test_rating_on_the_private_page(client, walk, case):
+    secret = case.owner_secret
     case = walk(case, "resolved")
-    response = client.post(f"/feedback/track/{case.code}/rate/", {"rating": "satisfied", "comment": "谢谢"})
-    assert response.status_code == 302
-    assert fresh(case).status == Case.Status.CONFIRMED
-    again = client.post(f"/feedback/track/{case.code}/rate/", {"rating": "unsatisfied"})
+    page = client.get(mine(case, secret)).content.decode()
+    assert "评价办理结果" in page and 'name="rating"' in page
+    response = client.post(mine(case, secret, "rate"), {"rating": "satisfied", "comment": "谢谢"})
+    assert response.status_code == 302 and response["Location"] == mine(case, secret)
+    assert fresh(case).status == Case.Status.CONFIRMED and fresh(case).rating == "satisfied"
+    assert "谢谢您的评价" in client.get(response["Location"]).content.decode()
+    again = client.post(mine(case, secret, "rate"), {"rating": "unsatisfied"})
     assert again.status_code == 409 and "不能评价" in again.content.decode()
 
 
 def test_rating_unsatisfied_reopens(client, walk, case):
+    secret = case.owner_secret
     case = walk(case, "resolved")
-    client.post(f"/feedback/track/{case.code}/rate/", {"rating": "unsatisfied", "comment": "还有积水"})
+    client.post(mine(case, secret, "rate"), {"rating": "unsatisfied", "comment": "还有积水"})
     assert fresh(case).status == Case.Status.REOPENED
 
 
 def test_rating_refused_before_resolution_and_bad_choice(client, case):
-    assert client.post(f"/feedback/track/{case.code}/rate/", {"rating": "satisfied"}).status_code == 409
-    assert client.post(f"/feedback/track/{case.code}/rate/", {"rating": "wow"}).status_code == 400
-    assert client.get(f"/feedback/track/{case.code}/rate/").status_code == 405
+    secret = case.owner_secret
+    assert client.post(mine(case, secret, "rate"), {"rating": "satisfied"}).status_code == 409
+    assert client.post(mine(case, secret, "rate"), {"rating": "wow"}).status_code == 400
+    assert client.get(mine(case, secret, "rate")).status_code == 405
+    assert client.get(mine(case, secret, "note")).status_code == 405
+    assert fresh(case).status == Case.Status.SUBMITTED
 
 
 def test_pages_refuse_wrong_methods(client, db):
@@ -195,7 +203,8 @@ def test_pages_refuse_wrong_methods(client, db):
     assert client.get(reverse("feedback:metoo", args=["SH-2026-000001"])).status_code == 405
 
 
-def test_unknown_codes_are_rate_limited(client, db):
+def test_unknown_codes_are_rate_limited(client, db, rate_limits):
+    rate_limits("track", address=(30, 3600))
     for n in range(30):
         assert client.get(f"/feedback/track/SH-2026-{n:06d}/").status_code == 404
     assert client.get("/feedback/track/SH-2026-999999/").status_code == 429
@@ -212,10 +221,12 @@ def test_new_form_query_count_is_fixed(client, places, category, extra, django_a
 
 
 @pytest.mark.parametrize("n", [1, 4])
-def test_submitted_page_query_count(client, make_case, n, django_assert_num_queries):
+def test_private_page_query_count(client, walk, make_case, n, django_assert_num_queries):
     cases = [make_case() for _ in range(n)]
-    with django_assert_num_queries(1):
-        assert client.get(f"/feedback/new/done/{cases[-1].code}/").status_code == 200
+    secret = cases[-1].owner_secret
+    walk(cases[-1], "resolved")
+    with django_assert_num_queries(4):
+        assert client.get(mine(cases[-1], secret)).status_code == 200
 
 
 def test_tampered_token_is_a_clear_message(client, places, category):

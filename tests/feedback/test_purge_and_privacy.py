@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from feedback import figures, workflow
 from feedback.models import Case
-from tests.feedback.conftest import fresh
+from tests.feedback.conftest import fresh, mine
 
 PHONE = "13812341234"
 
@@ -45,6 +45,7 @@ def test_no_public_page_shows_names_or_phones(client, walk, make_case, places, w
         consent=True,
         description="院子地面坏了，请打 138 1234 1234 或 010-66001234 找我。",
     )
+    secret = case.owner_secret
     case = walk(case, "resolved")
     Case.objects.filter(pk=case.pk).update(is_published=True)
     open_case = make_case(contact_name="李建国", contact_phone="13900001111", consent=True)
@@ -56,7 +57,7 @@ def test_no_public_page_shows_names_or_phones(client, walk, make_case, places, w
         "/feedback/",
         f"/feedback/track/{case.code}/",
         f"/feedback/track/{open_case.code}/",
-        f"/feedback/new/done/{case.code}/",
+        mine(case, secret),
         f"/communities/{sihuan.street.slug}/{sihuan.slug}/",
     ]
     for url in pages:

@@ -64,7 +64,7 @@ def test_worker_cannot_publish_through_the_action(client, places, worker_sihuan)
     story = nf.story([places["sihuan"]], status=Status.REVIEW, published_at=None)
     client.force_login(worker_sihuan)
     response = client.post("/admin/news/story/", {"action": "publish_now", "_selected_action": [story.pk]})
-    assert response.status_code in (200, 302)
+    assert response.status_code == 302
     story.refresh_from_db()
     assert story.status == Status.REVIEW
     with pytest.raises(workflow.WorkflowError):
@@ -87,10 +87,10 @@ def test_worker_cannot_see_another_streets_drafts(client, places, worker_sihuan)
     listing = client.get("/admin/news/story/").content.decode()
     assert "椿树园的草稿" not in listing
     response = client.get(change_url(other))
-    assert response.status_code in (302, 404)
+    assert response.status_code == 302
     assert "椿树园的草稿" not in client.get(change_url(other), follow=True).content.decode()
     assert client.get(f"/admin/news/story/{other.pk}/preview/").status_code == 404
-    assert client.get(f"/admin/news/story/{other.pk}/history/").status_code in (302, 403, 404)
+    assert client.get(f"/admin/news/story/{other.pk}/history/").status_code == 403
 
 
 def test_worker_cannot_pick_a_community_outside_scope(client, places, worker_sihuan):
@@ -136,9 +136,9 @@ def test_editor_of_another_street_gets_nothing_and_changes_nothing(client, place
     story = nf.story([places["chunshuyuan"]], title="椿树园待审稿", status=Status.REVIEW, published_at=None)
     client.force_login(editor_shichahai)
     assert "椿树园待审稿" not in client.get("/admin/news/story/").content.decode()
-    assert client.get(change_url(story)).status_code in (302, 404)
+    assert client.get(change_url(story)).status_code == 302
     response = client.post(change_url(story), story_form(places, title="被改了", status="published"))
-    assert response.status_code in (302, 403, 404)
+    assert response.status_code == 302
     client.post("/admin/news/story/", {"action": "publish_now", "_selected_action": [story.pk]})
     client.post(f"/admin/news/story/{story.pk}/delete/", {"post": "yes"})
     story.refresh_from_db()
@@ -183,7 +183,7 @@ def test_editor_section_page_with_photo_inline_is_scoped(client, places, editor_
     story = nf.story([places["chunshuyuan"]], status=Status.DRAFT, published_at=None)
     section = nf.section(story, places["chunshuyuan"])
     client.force_login(editor_shichahai)
-    assert client.get(f"/admin/news/storysection/{section.pk}/change/").status_code in (302, 404)
+    assert client.get(f"/admin/news/storysection/{section.pk}/change/").status_code == 302
     client.force_login(editor_chunshu)
     assert client.get(f"/admin/news/storysection/{section.pk}/change/").status_code == 200
 

@@ -63,6 +63,7 @@ def world(places, _fast_passwords):
         "outside": outside,
         "category": category,
         "resolved_case": Case.objects.get(pk=resolved.pk),
+        "resolved_secret": resolved.owner_secret,  # the resident's private link (feedback/owner.py)
         "open_case": Case.objects.get(pk=open_case.pk),
         "day": day,
         "role": role,
