@@ -315,6 +315,12 @@ FEEDBACK_PURGE_OPEN_CASES_AFTER_DAYS = env_int("PURGE_OPEN_CASES_AFTER_DAYS", 36
 FEEDBACK_SMS_BACKEND = env_str(
     "FEEDBACK_SMS_BACKEND", "feedback.sms.ConsoleSMSBackend" if DEBUG else "feedback.sms.NoSMSBackend"
 )
+if not DEBUG and FEEDBACK_SMS_BACKEND == "feedback.sms.ConsoleSMSBackend":
+    raise ImproperlyConfigured(
+        "FEEDBACK_SMS_BACKEND=feedback.sms.ConsoleSMSBackend writes residents' messages to the log and is for "
+        "development only; with DJANGO_DEBUG=false set it to your SMS gateway's class, or leave it unset to send "
+        "no text messages."
+    )
 
 # --- News --------------------------------------------------------------------
 # How long a shared draft preview link stays valid (seconds).

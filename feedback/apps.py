@@ -1,3 +1,4 @@
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 # The module, not the class: a second AppConfig class here would stop Django choosing this app's own.
@@ -13,7 +14,7 @@ class FeedbackConfig(registry.PortalAppConfig):
     def ready(self):
         from communities import roles
 
-        sms.check_backend()  # before anything is sent: no console backend in production
+        checks.register(sms.check_backend)  # no console backend in production
 
         crud = ("view", "add", "change", "delete")
         roles.grant(roles.Role.STREET_EDITOR, "feedback.view_case", "feedback.change_case", "feedback.view_category")

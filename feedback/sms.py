@@ -11,7 +11,7 @@ other).
 import logging
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.checks import Error
 from django.utils.module_loading import import_string
 
 from core.logsafe import safe
@@ -40,13 +40,18 @@ class NoSMSBackend:
         return False
 
 
-def check_backend():
+def check_backend(app_configs=None, **kwargs):
+    """System check (manage.py check, migrate, runserver): no console backend in production, even when
+    settings are changed in code. The environment's own value is refused by settings.py at start-up."""
     if not settings.DEBUG and conf.sms_backend() == CONSOLE:
-        raise ImproperlyConfigured(
-            f"FEEDBACK_SMS_BACKEND={CONSOLE} writes residents' phone numbers to the log and is for development "
-            "only; with DJANGO_DEBUG=false set FEEDBACK_SMS_BACKEND to your SMS gateway's class, or leave it "
-            "unset to send no text messages."
-        )
+        return [
+            Error(
+                f"FEEDBACK_SMS_BACKEND={CONSOLE} writes residents' messages to the log and is for development only.",
+                hint="With DJANGO_DEBUG=false set FEEDBACK_SMS_BACKEND to your SMS gateway's class, or leave it unset.",
+                id="feedback.E001",
+            )
+        ]
+    return []
 
 
 def get_backend():
