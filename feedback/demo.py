@@ -94,8 +94,19 @@ def _case(token, community, category, place, description, created, **fields):
     )
 
 
-def _entry(case, at, action, role, note, task=None, public=True):
-    return TimelineEntry(case=case, task=task, created_at=at, action=action, role=role, note=note, is_public=public)
+def _entry(case, at, action, role, note, task=None, public=True, message="", **params):
+    """A timeline entry: ``note`` as a person typed it, ``message`` and ``params`` the portal's sentence."""
+    return TimelineEntry(
+        case=case,
+        task=task,
+        created_at=at,
+        action=action,
+        role=role,
+        note=note,
+        is_public=public,
+        message=message,
+        params=params,
+    )
 
 
 def _photo(picture, case, role, seed, palette, worn, alt, order=0, task=None, size=(1200, 800)):
@@ -172,30 +183,39 @@ def flagship(category, picture):
     )
     TimelineEntry.objects.bulk_create(
         [
-            _entry(case, t0, "submitted", Actor.RESIDENT, "居民反映：路面破损"),
+            _entry(case, t0, "submitted", Actor.RESIDENT, "", message="submitted", category=category.name),
             _entry(case, at["accepted"], "accepted", Actor.COMMUNITY_WORKER, "社区已受理，工作人员当天到院里查看。"),
             _entry(
                 case,
                 at["dispatched"],
                 "dispatched",
                 Actor.COMMUNITY_WORKER,
-                "社区吹哨，请什刹海街道房管所（主办）、什刹海街道城市管理办公室（协办）到现场报到。",
+                "",
+                message="dispatched",
+                lead=fangguan.name,
+                assisting=[chengguan.name],
             ),
             _entry(
                 case,
                 at["onsite"],
                 "on_site",
                 Actor.DEPARTMENT_OFFICER,
-                "什刹海街道房管所到现场报到（房管所 3 人）。",
+                "",
                 housing,
+                message="on_site",
+                dept=fangguan.name,
+                people=housing.onsite_people,
             ),
             _entry(
                 case,
                 at["onsite"],
                 "on_site",
                 Actor.DEPARTMENT_OFFICER,
-                "什刹海街道城市管理办公室到现场报到（城管办 2 人）。",
+                "",
                 city,
+                message="on_site",
+                dept=chengguan.name,
+                people=city.onsite_people,
             ),
             _entry(
                 case,
@@ -211,7 +231,9 @@ def flagship(category, picture):
             _entry(
                 case, at["resolved"], "resolved", Actor.COMMUNITY_WORKER, "院内路面修好了，平整宽敞，居民出行方便了。"
             ),
-            _entry(case, at["rated"], "rated", Actor.RESIDENT, "满意：" + case.rating_comment),
+            _entry(
+                case, at["rated"], "rated", Actor.RESIDENT, case.rating_comment, message="rated", rating=case.rating
+            ),
         ]
     )
     _photo(
@@ -321,7 +343,7 @@ def build(
 
     responded = clamp(created + timedelta(hours=respond_h)) if stage != "submitted" else None
     case = _case(token, community, category, place, description, created, responded_at=responded)
-    entries = [_entry(case, created, "submitted", Actor.RESIDENT, f"居民反映：{category.name}")]
+    entries = [_entry(case, created, "submitted", Actor.RESIDENT, "", message="submitted", category=category.name)]
     if stage == "submitted":
         TimelineEntry.objects.bulk_create(entries)
         return case
@@ -330,11 +352,19 @@ def build(
             status=Case.Status.DECLINED, decline_reason=Case.DeclineReason.OUT_OF_AREA, closed_at=responded
         )
         entries.append(
-            _entry(case, responded, "declined", Actor.COMMUNITY_WORKER, "非本辖区：已告知居民向属地社区反映。")
+            _entry(
+                case,
+                responded,
+                "declined",
+                Actor.COMMUNITY_WORKER,
+                "已告知居民向属地社区反映。",
+                message="declined",
+                reason=Case.DeclineReason.OUT_OF_AREA,
+            )
         )
         TimelineEntry.objects.bulk_create(entries)
         return case
-    entries.append(_entry(case, responded, "accepted", Actor.COMMUNITY_WORKER, "社区已受理。"))
+    entries.append(_entry(case, responded, "accepted", Actor.COMMUNITY_WORKER, "", message="accepted"))
     dispatched = clamp(responded + timedelta(hours=2))
     street_departments = [d for d in local if d.street_id] or local
     lead = street_departments[token.int % len(street_departments)] if street_departments else None
@@ -349,9 +379,7 @@ def build(
             deadline=dispatched + timedelta(days=category.resolve_days),
         )
         entries.append(
-            _entry(
-                case, dispatched, "dispatched", Actor.COMMUNITY_WORKER, f"社区吹哨，请{lead.name}（主办）到现场报到。"
-            )
+            _entry(case, dispatched, "dispatched", Actor.COMMUNITY_WORKER, "", message="dispatched", lead=lead.name)
         )
     fields = {"status": Case.Status.DISPATCHED, "dispatched_at": dispatched, "is_published": publish}
     steps = ["on_site", "planned", "resolved"]
@@ -360,7 +388,11 @@ def build(
     if task and "on_site" in reached:
         t = clamp(t + timedelta(days=onsite_d))
         DispatchTask.objects.filter(pk=task.pk).update(status="on_site", onsite_at=t, onsite_people="2 人")
-        entries.append(_entry(case, t, "on_site", Actor.DEPARTMENT_OFFICER, f"{lead.name}到现场报到（2 人）。", task))
+        entries.append(
+            _entry(
+                case, t, "on_site", Actor.DEPARTMENT_OFFICER, "", task, message="on_site", dept=lead.name, people="2 人"
+            )
+        )
         fields["status"] = Case.Status.ON_SITE
     if task and "planned" in reached:
         t = clamp(t + timedelta(days=plan_d))
@@ -379,11 +411,9 @@ def build(
         rated = resolved + timedelta(days=1)
         if rated < now and rating_roll < 0.8:
             rating = "satisfied" if rating_roll < 0.62 else "basic" if rating_roll < 0.74 else "unsatisfied"
-            label = dict(Case.Rating.choices)[rating]
-            if rating == "unsatisfied":  # an old grumble kept on record, the case closed after review
-                entries.append(_entry(case, rated, "rated", Actor.RESIDENT, f"{label}：希望以后维护得再及时些。"))
-            else:
-                entries.append(_entry(case, rated, "rated", Actor.RESIDENT, label))
+            # an old grumble kept on record, the case closed after review
+            comment = "希望以后维护得再及时些。" if rating == "unsatisfied" else ""
+            entries.append(_entry(case, rated, "rated", Actor.RESIDENT, comment, message="rated", rating=rating))
             fields.update(status=Case.Status.CONFIRMED, rating=rating, rated_at=rated, closed_at=rated)
     Case.objects.filter(pk=case.pk).update(**fields)
     TimelineEntry.objects.bulk_create(entries)

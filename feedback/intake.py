@@ -82,7 +82,8 @@ def submit_case(
                 case=case,
                 action=TimelineEntry.Action.SUBMITTED,
                 role=Actor.RESIDENT,
-                note=_("居民反映：%(category)s") % {"category": category.name},
+                message=TimelineEntry.Message.SUBMITTED,
+                params={"category": category.name},
                 created_at=now,
             )
             transaction.on_commit(lambda: notify.submitted(case.pk, secret))

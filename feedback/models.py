@@ -1,11 +1,17 @@
+import re
+from html import unescape
+
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html, strip_tags
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from communities import scope
 from communities.models import Department
 from core.images import CleanImageField
+from core.lang import mark_chinese
 from core.privacy import scrub_phones
 
 
@@ -333,9 +339,12 @@ class CasePhoto(models.Model):
 class TimelineEntry(models.Model):
     """Append-only: what happened, when, in what role (never a staff member's name).
 
-    A public entry is stored without phone numbers (core.privacy); an internal one whole, for the
-    case's own community. The one change ever made to a stored entry is the retention purge
-    (feedback.retention), which masks contact data in its note.
+    What the portal itself writes ("社区已受理……", "居民反映：路面破损") is stored as a ``message``
+    code with its ``params`` and put into words when read, in the reader's language (``text``);
+    what a person typed is the ``note`` and stays as typed. A public note is stored without phone
+    numbers (core.privacy); an internal one whole, for the case's own community. The one change
+    ever made to a stored entry is the retention purge (feedback.retention), which masks contact
+    data in its note and params.
     """
 
     class Action(models.TextChoices):
@@ -353,6 +362,17 @@ class TimelineEntry(models.Model):
         NOTE = "note", _("备注")
         PURGED = "purged", _("清除联系方式")
 
+    class Message(models.TextChoices):
+        """The sentences the portal writes into a timeline; their words are in ``MESSAGES``."""
+
+        SUBMITTED = "submitted", _("居民反映（类别）")
+        ACCEPTED = "accepted", _("社区已受理")
+        DECLINED = "declined", _("不予受理的原因")
+        DISPATCHED = "dispatched", _("吹哨：主办和协办部门")
+        ON_SITE = "on_site", _("部门到场（人员）")
+        RATED = "rated", _("居民的评价")
+        PURGED = "purged", _("联系方式已清除")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("诉求"))
     task = models.ForeignKey(
         DispatchTask, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries", verbose_name=_("任务")
@@ -360,7 +380,15 @@ class TimelineEntry(models.Model):
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     action = models.CharField(_("动作"), max_length=20, choices=Action.choices)
     role = models.CharField(_("角色"), max_length=30, choices=Actor.choices)
-    note = models.TextField(_("说明"), blank=True)
+    message = models.CharField(
+        _("系统说明"),
+        max_length=20,
+        choices=Message.choices,
+        blank=True,
+        help_text=_("平台自动写的说明，按读者的语言显示。"),
+    )
+    params = models.JSONField(_("说明参数"), default=dict, blank=True)
+    note = models.TextField(_("说明"), blank=True, help_text=_("工作人员或居民写的文字，原样显示。"))
     is_public = models.BooleanField(_("公开"), default=True, help_text=_("公开的记录居民在查询页可以看到。"))
 
     class Meta:
@@ -376,6 +404,7 @@ class TimelineEntry(models.Model):
             raise CaseError(_("办理记录只能追加，不能修改。"))
         if self.is_public:
             self.note = scrub_phones(self.note)
+            self.params = scrub_params(self.params, scrub_phones)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -387,3 +416,89 @@ class TimelineEntry(models.Model):
     @property
     def department_name(self):
         return self.task.department.name if self.task_id else ""
+
+    @property
+    def text(self):
+        """The entry's words in the active language, as HTML: the portal's sentence with its
+        parameters, then what a person typed (both marked lang="zh-Hans" on a page in English)."""
+        return timeline_text(self.message, self.params, self.note)
+
+    @property
+    def plain_text(self):
+        """``text`` without markup (e-mails, the story a case becomes, the admin)."""
+        return unescape(strip_tags(self.text))
+
+
+def scrub_params(params, scrub):
+    """``params`` with every text in it (also in lists) passed through ``scrub``."""
+
+    def clean(value):
+        if isinstance(value, str):
+            return scrub(value)
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    return {key: clean(value) for key, value in (params or {}).items()}
+
+
+# message code -> (the sentence alone, the sentence followed by a person's note); None: "sentence note".
+MESSAGES = {
+    "submitted": (_("居民反映：%(category)s"), None),
+    "accepted": (_("社区已受理，正在协调处理。"), None),
+    "declined": ("%(reason)s", pgettext_lazy("timeline", "%(reason)s：%(note)s")),
+    "dispatched": (_("社区吹哨，请%(names)s到现场报到。"), None),
+    "on_site": (_("%(dept)s到现场报到（%(people)s）。"), None),
+    "rated": ("%(rating)s", pgettext_lazy("timeline", "%(rating)s：%(note)s")),
+    "purged": (_("联系方式已按保存期限清除。"), None),
+}
+
+
+def _words(message, params):
+    """The values a message's sentence needs, each as HTML (labels translated, names marked)."""
+    if message == "submitted":
+        # A category's name is data; the demo's standard names have English in the catalogue.
+        return {"category": mark_chinese(gettext(params.get("category", "")))}
+    if message == "declined":
+        return {"reason": _label(Case.DeclineReason, params.get("reason"))}
+    if message == "rated":
+        return {"rating": _label(Case.Rating, params.get("rating"))}
+    if message == "dispatched":
+        names = [format_html("{}{}", mark_chinese(params.get("lead", "")), _("（主办）"))]
+        names += [format_html("{}{}", mark_chinese(name), _("（协办）")) for name in params.get("assisting", [])]
+        separator = _("、")
+        return {"names": format_html(str(separator).join(["{}"] * len(names)), *names)}
+    if message == "on_site":
+        return {"dept": mark_chinese(params.get("dept", "")), "people": mark_chinese(params.get("people", ""))}
+    return {}
+
+
+def _label(choices, value):
+    try:
+        return choices(value).label
+    except ValueError:
+        return mark_chinese(value or "")
+
+
+def timeline_text(message, params, note=""):
+    """An entry's words as HTML in the active language (see ``TimelineEntry.text``)."""
+    note = note or ""
+    if message not in MESSAGES:
+        return mark_chinese(note)
+    alone, with_note = MESSAGES[message]
+    words = _words(message, params or {})
+    if note and with_note is not None:
+        return _fill(with_note, {**words, "note": mark_chinese(note)})
+    sentence = _fill(alone, words)
+    return format_html("{} {}", sentence, mark_chinese(note)) if note else sentence
+
+
+def _fill(template, words):
+    """``template % words`` with the sentence escaped and the words kept as the HTML they are."""
+    if not words:
+        return conditional_escape(str(template))
+    sentence = str(conditional_escape(str(template))).replace("{", "{{").replace("}", "}}")
+    return format_html(PLACEHOLDER.sub(r"{\1}", sentence), **words)
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")

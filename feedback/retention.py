@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from core.privacy import scrub_contacts
 from feedback import conf
-from feedback.models import Actor, Case, TimelineEntry
+from feedback.models import Actor, Case, TimelineEntry, scrub_params
 
 COUNTED = "contact data of {count} case(s)"
 CUTOFF = "closed (or left open past FEEDBACK_PURGE_OPEN_CASES_AFTER_DAYS) before"
@@ -55,7 +55,7 @@ def purge(cutoff, dry_run=False):
                 case_id=pk,
                 action=TimelineEntry.Action.PURGED,
                 role=Actor.SYSTEM,
-                note="联系方式已按保存期限清除。",
+                message=TimelineEntry.Message.PURGED,
                 is_public=False,
                 created_at=now,
             )
@@ -69,6 +69,10 @@ def _erase(case, now):
     Case.objects.filter(pk=case.pk).update(
         contact_name="", contact_phone="", contact_email="", contacts_purged_at=now, **_scrubbed(case, CASE_TEXT, names)
     )
+    for entry in case.timeline.all():  # the names in the portal's sentences (people on site)
+        params = scrub_params(entry.params, lambda text: scrub_contacts(text, names))
+        if params != entry.params:
+            TimelineEntry.objects.filter(pk=entry.pk).update(params=params)
     for rows, fields in (
         (case.timeline.all(), ("note",)),
         (case.photos.all(), ("alt_text",)),

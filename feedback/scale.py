@@ -163,7 +163,8 @@ def seed(ctx):
                 created_at=case.created_at,
                 action="submitted",
                 role=Actor.RESIDENT,
-                note="居民提交诉求。",
+                message=TimelineEntry.Message.SUBMITTED,
+                params={"category": case.category.name},
             )
             if case.status == S.DECLINED:
                 yield TimelineEntry(
@@ -171,7 +172,9 @@ def seed(ctx):
                     created_at=case.responded_at,
                     action="declined",
                     role=Actor.COMMUNITY_WORKER,
-                    note="非本辖区：已告知居民向所属社区反映。",
+                    note="已告知居民向所属社区反映。",
+                    message=TimelineEntry.Message.DECLINED,
+                    params={"reason": Case.DeclineReason.OUT_OF_AREA},
                 )
                 continue
             if stage >= 0:
@@ -180,23 +183,29 @@ def seed(ctx):
                     created_at=case.responded_at,
                     action="accepted",
                     role=Actor.COMMUNITY_WORKER,
-                    note="社区已受理，正在协调处理。",
+                    message=TimelineEntry.Message.ACCEPTED,
                 )
+            task = lead_task.get(case.pk)
+            lead = task.department.name if task else ""
             if stage >= 1:
                 yield TimelineEntry(
                     case_id=case.pk,
                     created_at=case.dispatched_at,
                     action="dispatched",
                     role=Actor.COMMUNITY_WORKER,
-                    note="社区吹哨，请相关部门到现场报到。",
+                    message=TimelineEntry.Message.DISPATCHED,
+                    params={"lead": lead},
                 )
-            task = lead_task.get(case.pk)
+            said = {  # the portal's sentences of these steps (TimelineEntry.MESSAGES)
+                "on_site": {"message": "on_site", "params": {"dept": lead, "people": "2 人"}},
+                "rated": {"message": "rated", "params": {"rating": "satisfied"}},
+            }
             for status, when in steps:
                 action, role, note = {
-                    S.ON_SITE: ("on_site", Actor.DEPARTMENT_OFFICER, "部门到现场报到（2 人）。"),
+                    S.ON_SITE: ("on_site", Actor.DEPARTMENT_OFFICER, ""),
                     S.PLANNED: ("planned", Actor.DEPARTMENT_OFFICER, "清理并修复，三天内完成。"),
                     S.RESOLVED: ("resolved", Actor.COMMUNITY_WORKER, "已修复完毕，请居民评价。"),
-                    S.CONFIRMED: ("rated", Actor.RESIDENT, "满意"),
+                    S.CONFIRMED: ("rated", Actor.RESIDENT, ""),
                 }[status]
                 yield TimelineEntry(
                     case_id=case.pk,
@@ -205,10 +214,16 @@ def seed(ctx):
                     action=action,
                     role=role,
                     note=note,
+                    **said.get(action, {}),
                 )
             if case.status == S.REOPENED:
                 yield TimelineEntry(
-                    case_id=case.pk, created_at=case.rated_at, action="reopened", role=Actor.RESIDENT, note="不满意"
+                    case_id=case.pk,
+                    created_at=case.rated_at,
+                    action="reopened",
+                    role=Actor.RESIDENT,
+                    message="rated",
+                    params={"rating": "unsatisfied"},
                 )
 
     ctx.bulk(TimelineEntry, entries(), label="timeline entries", total=total * 6)

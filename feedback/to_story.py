@@ -37,7 +37,7 @@ def _timeline_html(case):
             timezone.localtime(entry.created_at).strftime("%Y-%m-%d"),
             entry.get_action_display(),
             entry.department_name or entry.get_role_display(),
-            _public(entry.note),
+            _public(entry.plain_text),
         )
         for entry in entries
     ]

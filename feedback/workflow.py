@@ -46,7 +46,8 @@ def accept(case, note="", *, by):
         if locked.responded_at is None:
             fields["responded_at"] = now
         _commit(case, locked, fields)
-        _log(case, TimelineEntry.Action.ACCEPTED, role, note or _("社区已受理，正在协调处理。"), public=True)
+        message = "" if note else TimelineEntry.Message.ACCEPTED  # the staff's own words, or the portal's
+        _log(case, TimelineEntry.Action.ACCEPTED, role, note, public=True, message=message)
     return case
 
 
@@ -64,8 +65,15 @@ def decline(case, reason, note, *, by):
         if locked.responded_at is None:
             fields["responded_at"] = now
         _commit(case, locked, fields)
-        label = Case.DeclineReason(reason).label
-        _log(case, TimelineEntry.Action.DECLINED, role, f"{label}：{note.strip()}", public=True)
+        _log(
+            case,
+            TimelineEntry.Action.DECLINED,
+            role,
+            note.strip(),
+            public=True,
+            message=TimelineEntry.Message.DECLINED,
+            params={"reason": reason},
+        )
     return case
 
 
@@ -90,9 +98,15 @@ def dispatch(case, lead, assisting=(), note="", *, by):
                 deadline=now + timedelta(days=category.resolve_days),
             )
         _commit(case, locked, {"status": S.DISPATCHED, "dispatched_at": now})
-        names = "、".join([f"{lead.name}（主办）", *(f"{d.name}（协办）" for d in assisting)])
-        text = _("社区吹哨，请%(names)s到现场报到。") % {"names": names}
-        _log(case, TimelineEntry.Action.DISPATCHED, role, f"{text}{note and ' ' + note}", public=True)
+        _log(
+            case,
+            TimelineEntry.Action.DISPATCHED,
+            role,
+            note,
+            public=True,
+            message=TimelineEntry.Message.DISPATCHED,
+            params={"lead": lead.name, "assisting": [d.name for d in assisting]},
+        )
     return case
 
 
@@ -133,8 +147,7 @@ def rate(case, rating, comment=""):
         locked = _lock(case, {S.RESOLVED}, _("评价"), check_version=False)
         now = timezone.now()
         fields = {"rating": rating, "rating_comment": comment, "rated_at": now}
-        label = Case.Rating(rating).label
-        text = f"{label}{('：' + comment) if comment else ''}"
+        said = {"message": TimelineEntry.Message.RATED, "params": {"rating": rating}}
         if rating == Case.Rating.UNSATISFIED:
             if locked.resolved_at and now > locked.resolved_at + timedelta(days=conf.reopen_days()):
                 raise CaseError(
@@ -143,11 +156,11 @@ def rate(case, rating, comment=""):
                 )
             fields.update(status=S.REOPENED, round=locked.round + 1, resolved_at=None)
             _commit(case, locked, fields)
-            _log(case, TimelineEntry.Action.REOPENED, Actor.RESIDENT, text, public=True)
+            _log(case, TimelineEntry.Action.REOPENED, Actor.RESIDENT, comment, public=True, **said)
         else:
             fields.update(status=S.CONFIRMED, closed_at=now)
             _commit(case, locked, fields)
-            _log(case, TimelineEntry.Action.RATED, Actor.RESIDENT, text, public=True)
+            _log(case, TimelineEntry.Action.RATED, Actor.RESIDENT, comment, public=True, **said)
     return case
 
 
@@ -196,8 +209,16 @@ def report_on_site(task, people, when=None, note="", *, by):
         _save_task(locked, status=T.ON_SITE, onsite_at=when, onsite_people=people.strip())
         if case.status == S.DISPATCHED:
             _commit(case, case, {"status": S.ON_SITE})
-        text = _("%(dept)s到现场报到（%(people)s）。") % {"dept": locked.department.name, "people": people.strip()}
-        _log(case, TimelineEntry.Action.ON_SITE, Actor.DEPARTMENT_OFFICER, f"{text}{note and ' ' + note}", True, locked)
+        _log(
+            case,
+            TimelineEntry.Action.ON_SITE,
+            Actor.DEPARTMENT_OFFICER,
+            note,
+            True,
+            locked,
+            message=TimelineEntry.Message.ON_SITE,
+            params={"dept": locked.department.name, "people": people.strip()},
+        )
     task.refresh_from_db()
     return task
 
@@ -292,9 +313,18 @@ def _commit(case, locked, fields):
         target.version = locked.version
 
 
-def _log(case, action, role, note, public, task=None):
+def _log(case, action, role, note, public, task=None, message="", params=None):
+    """Append an entry: ``message`` and ``params`` are the portal's sentence (TimelineEntry.MESSAGES),
+    ``note`` what the person typed."""
     entry = TimelineEntry.objects.create(
-        case_id=case.pk, task=task, action=action, role=role, note=str(note), is_public=public
+        case_id=case.pk,
+        task=task,
+        action=action,
+        role=role,
+        message=message,
+        params=params or {},
+        note=str(note or "").strip(),
+        is_public=public,
     )
     if public:
         case_id, entry_id = case.pk, entry.pk

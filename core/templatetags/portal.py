@@ -1,7 +1,21 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from core import lang
+
 register = template.Library()
+
+
+@register.filter
+def zh(value):
+    """{{ unit.name|zh }}: content written in Chinese, marked lang="zh-Hans" on a page in another language."""
+    return lang.mark_chinese(value)
+
+
+@register.filter
+def local_date(value, kind="date"):
+    """{{ day.date|local_date:"day" }}: 12月12日 星期六 / Sat 12 Dec (kinds in core.lang.DATE_FORMATS)."""
+    return lang.local_date(value, kind)
 
 
 @register.simple_tag(takes_context=True)

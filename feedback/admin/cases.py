@@ -79,7 +79,8 @@ class TimelineInline(admin.TabularInline):
 
     @admin.display(description=_lazy("说明"))
     def note_shown(self, obj):
-        return obj.note if self.whole_text else scrub_phones(obj.note)
+        text = obj.plain_text  # the portal's sentence in the reader's language, then the note as typed
+        return text if self.whole_text else scrub_phones(text)
 
     def has_add_permission(self, request, obj=None):
         return False

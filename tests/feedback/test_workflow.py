@@ -71,7 +71,7 @@ def test_decline_needs_reason_and_note(case, worker_sihuan):
     workflow.decline(case, Case.DeclineReason.OUT_OF_AREA, "该地点属于西海社区。", by=worker_sihuan)
     case = fresh(case)
     assert case.status == S.DECLINED and case.closed_at and case.decline_reason == "out_of_area"
-    assert "非本辖区" in case.timeline.last().note
+    assert case.timeline.last().plain_text == "非本辖区：该地点属于西海社区。"
 
 
 def test_decline_refused_after_accept(walk, case, worker_sihuan):
@@ -88,7 +88,7 @@ def test_dispatch_makes_lead_and_assisting_tasks_with_deadlines(walk, case, fang
     assert (helper.department, helper.is_lead) == (chengguan, False)
     assert lead.deadline - lead.created_at == timedelta(days=15)
     assert lead.onsite_deadline - lead.created_at == timedelta(days=3)
-    assert "什刹海街道房管所（主办）" in case.timeline.last().note
+    assert "什刹海街道房管所（主办）" in case.timeline.last().plain_text
 
 
 def test_dispatch_before_accept_is_wrong_order(case, worker_sihuan, fangguan):
