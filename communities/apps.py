@@ -7,7 +7,7 @@ from core import registry
 class CommunitiesConfig(registry.PortalAppConfig):
     name = "communities"
     verbose_name = _("街道与社区")
-    hooks = ("demo", "scale")
+    hooks = ("blocks", "demo", "scale")
 
     def ready(self):
         from communities import roles

@@ -10,7 +10,9 @@ any of these functions, each returning ``None`` or a dict with at least ``templa
     community_block(request, community)
     service_day_block(request, day)   # the service-day page: what apps above events add to it
 
-Blocks are shown in the order of the apps in INSTALLED_APPS.
+Blocks are shown in the order of the apps in INSTALLED_APPS, unless a block's dict carries an
+``order`` (default 0): blocks are sorted by it, keeping app order among equals. A page's closing
+block (the directory of communities on the home page) says 100.
 """
 
 from core import registry
@@ -24,4 +26,4 @@ def collect(hook, request, *args):
             block = function(request, *args)
             if block:
                 blocks.append(block)
-    return blocks
+    return sorted(blocks, key=lambda block: block.get("order", 0))

@@ -25,7 +25,8 @@ sitemaps      ``SITEMAPS``: a dict name -> Sitemap class, merged into /sitemap.x
 blocks        any of ``home_block(request)``, ``street_block(request, street)``,
               ``community_block(request, community)``, ``service_day_block(request, day)``, each
               returning None or a dict with at least ``template`` (and the context it needs); shown
-              on home, street, community and service-day pages
+              on home, street, community and service-day pages in app order, or by the block's
+              optional ``order`` (default 0; the communities' directory on the home page is 100)
 demo          ``load(ctx)``: the app's demo content, safe to run again; ``ctx.stdout`` takes a summary
               line, ``ctx.picture(seed, palette, size=(1200, 800), worn=False)`` draws a picture
               (a ContentFile); run by ``manage.py load_demo``, each app in its own transaction

@@ -11,6 +11,7 @@ from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
 from core import textsearch
+from core.lang import is_chinese
 from core.images import CleanImageField
 from news.renditions import make_renditions
 from news.sanitize import EDITOR_EXTENSIONS, clean_html
@@ -109,7 +110,8 @@ class ColumnIssue(models.Model):
 
     @property
     def label(self):
-        return _("第%(n)s期") % {"n": chinese_number(self.number)}
+        # Chinese numerals belong to Chinese pages only: 第二十八期, Issue 28.
+        return _("第%(n)s期") % {"n": chinese_number(self.number) if is_chinese() else self.number}
 
 
 class StoryQuerySet(models.QuerySet):
