@@ -59,6 +59,18 @@ def env_origins(name):
     return origins
 
 
+def env_url(name, default=""):
+    """An http(s) address, or empty: a link printed on every page must not be javascript: or a typo."""
+    raw = os.environ.get(name)
+    value = default if raw is None else raw.strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImproperlyConfigured(f"{name}={value!r} is not an address like https://example.org/.")
+    return value
+
+
 def env_database(name, default_sqlite_path):
     """A DATABASE_URL for PostgreSQL or SQLite; SQLite gets WAL-friendly options."""
     import dj_database_url

@@ -12,7 +12,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from civic_portal.env import env_bool, env_database, env_int, env_list, env_origins, env_str
+from civic_portal.env import env_bool, env_database, env_int, env_list, env_origins, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DJANGO_VAR_DIR", str(BASE_DIR / "var")))
@@ -235,6 +235,24 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Site ------------------------------------------------------------------
 SITE_NAME = _("西城社区服务平台")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- The footer: who runs the site, how to reach them, the filing numbers ---------------------------
+# Every district site shows these; each line appears only when its variable is set
+# (docs/configuration.md). Development shows placeholders marked 演示, never real numbers.
+_DEMO = DEBUG
+PORTAL_FOOTER = {
+    "organiser": env_str("PORTAL_ORGANISER", "西城区委宣传部（区文明办）（演示）" if _DEMO else ""),  # 主办
+    "operator": env_str("PORTAL_OPERATOR", "西城区社区服务中心（演示）" if _DEMO else ""),  # 承办
+    "phone": env_str("PORTAL_CONTACT_PHONE", "010-00000000（演示）" if _DEMO else ""),
+    "address": env_str("PORTAL_CONTACT_ADDRESS", "北京市西城区示例路 1 号（演示）" if _DEMO else ""),
+    "hotline": env_str("PORTAL_HOTLINE", "12345"),  # the city's service hotline, dialled from the footer
+    "hotline_url": env_url("PORTAL_HOTLINE_URL", "https://www.beijing.gov.cn/" if _DEMO else ""),
+    "site_code": env_str("PORTAL_SITE_CODE", "0000000000（演示）" if _DEMO else ""),  # 网站标识码
+    "icp": env_str("PORTAL_ICP", "京ICP备00000000号（演示）" if _DEMO else ""),  # ICP备案
+    "icp_url": env_url("PORTAL_ICP_URL", "https://beian.miit.gov.cn/"),
+    "psb": env_str("PORTAL_PSB", "京公网安备00000000000000号（演示）" if _DEMO else ""),  # 公安备案
+    "psb_url": env_url("PORTAL_PSB_URL", "https://beian.mps.gov.cn/"),
+}
 
 # --- Forms -----------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
