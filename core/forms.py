@@ -1,7 +1,11 @@
 """Shared form helpers."""
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from core import lang
 
 
 def mark_required(form):
@@ -31,3 +35,24 @@ class UsernameLengthMixin:
                 _("用户名最多 %(limit)d 个字符，请检查后重新输入。"), code="max_length", params={"limit": limit}
             )
         return username
+
+
+class ContentSelect(forms.Select):
+    """A <select> of names people typed (streets, communities, categories): on a page in another
+    language, each Chinese option says lang="zh-Hans" (core.lang), so screen readers read it right."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if not lang.is_chinese() and lang.CHINESE.search(str(option["label"])):
+            option["attrs"] = {**option["attrs"], "lang": "zh-Hans"}
+        return option
+
+
+class TranslatedNameChoiceField(forms.ModelChoiceField):
+    """Choices from a short list staff keep (problem categories): names the catalogue knows are shown
+    in the reader's language (core.lang.translated_name), the rest as typed and marked."""
+
+    widget = ContentSelect
+
+    def label_from_instance(self, obj):
+        return gettext(str(obj))

@@ -3,20 +3,22 @@
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from communities.models import Community, PartnerUnit
 from events.models import RecurringSchedule, ServiceDay, ServiceOffering, ServiceType
 
+# Names stored in Chinese; gettext_noop keeps their English in the catalogue (the |tr filter, core.lang).
 SERVICE_TYPES = [
-    ("义诊", "量血压、测血糖、问诊"),
-    ("理发", "老人、行动不便的居民优先"),
-    ("法律咨询", "家事、租房、继承等问题"),
-    ("健康咨询", "慢病管理、用药问答"),
-    ("政策咨询", "社保、养老服务政策"),
-    ("小家电维修", "随身带来即可"),
-    ("眼镜清洗维修", "清洗、紧螺丝、换鼻托"),
-    ("书法春联", "写福字、春联"),
-    ("文艺演出", "社区文艺志愿者表演"),
+    (gettext_noop("义诊"), "量血压、测血糖、问诊"),
+    (gettext_noop("理发"), "老人、行动不便的居民优先"),
+    (gettext_noop("法律咨询"), "家事、租房、继承等问题"),
+    (gettext_noop("健康咨询"), "慢病管理、用药问答"),
+    (gettext_noop("政策咨询"), "社保、养老服务政策"),
+    (gettext_noop("小家电维修"), "随身带来即可"),
+    (gettext_noop("眼镜清洗维修"), "清洗、紧螺丝、换鼻托"),
+    (gettext_noop("书法春联"), "写福字、春联"),
+    (gettext_noop("文艺演出"), "社区文艺志愿者表演"),
 ]
 
 # service type, partner unit name (None: the community itself), station, resident places

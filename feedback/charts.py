@@ -4,6 +4,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from core.lang import CHINESE
+
 SERIES = [
     ("response_rate", "响应率", "#0a4a8f"),
     ("resolution_rate", "解决率", "#2e7d32"),
@@ -35,14 +37,16 @@ def rate_bars(rows, title, width=640):
         parts.append(f'<text x="{x + 20}" y="18" font-size="14">{escape(_(label))}</text>')
     for r, row in enumerate(rows):
         top = legend_h + r * block
-        parts.append(f'<text x="0" y="{top + bar_h * 2}" font-size="14" fill="#1b1b1b">{escape(row.name[:12])}</text>')
+        name = row.name[:12]
+        lang = ' lang="zh-Hans"' if CHINESE.search(name) else ""  # a street or department's name: content
+        parts.append(f'<text x="0" y="{top + bar_h * 2}" font-size="14" fill="#1b1b1b"{lang}>{escape(name)}</text>')
         for s, (key, label, colour) in enumerate(SERIES):
             value = getattr(row, key)
             y = top + s * bar_h
             if value is None:
                 parts.append(
                     f'<text x="{label_w}" y="{y + bar_h - 3}" font-size="12" fill="#4a4f55">'
-                    f"{escape(_(label))}：{escape(_('样本不足'))}</text>"
+                    f"{escape(_('%(rate)s：%(value)s') % {'rate': _(label), 'value': _('样本不足')})}</text>"
                 )
                 continue
             w = max(1, round(chart_w * value))

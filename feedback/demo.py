@@ -10,20 +10,21 @@ import uuid
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from communities.models import Community, Department
 from feedback.models import Actor, Case, CasePhoto, Category, DispatchTask, TimelineEntry
 
 CATEGORIES = [
     # slug, name, respond hours, on-site days, resolve days, description
-    ("road", "路面破损", 24, 3, 20, "院内、胡同里的地面坑洼、起皮、塌陷"),
-    ("sanitation", "环境卫生", 12, 1, 5, "垃圾堆放、清运不及时、公共区域脏乱"),
-    ("parking", "违规停车", 12, 1, 3, "占用消防通道、堵住院门的车辆"),
-    ("noise", "噪音", 12, 2, 7, "施工、商户、夜间噪音"),
-    ("greening", "绿化", 24, 5, 20, "树木修剪、绿地损毁、枯树"),
-    ("property", "物业服务", 24, 3, 15, "楼道照明、水电维修、物业响应"),
-    ("accessibility", "无障碍", 24, 3, 20, "坡道、扶手、盲道，以及本网站的无障碍问题"),
-    ("other", "其他", 24, 5, 20, "以上都不是的问题"),
+    ("road", gettext_noop("路面破损"), 24, 3, 20, "院内、胡同里的地面坑洼、起皮、塌陷"),
+    ("sanitation", gettext_noop("环境卫生"), 12, 1, 5, "垃圾堆放、清运不及时、公共区域脏乱"),
+    ("parking", gettext_noop("违规停车"), 12, 1, 3, "占用消防通道、堵住院门的车辆"),
+    ("noise", gettext_noop("噪音"), 12, 2, 7, "施工、商户、夜间噪音"),
+    ("greening", gettext_noop("绿化"), 24, 5, 20, "树木修剪、绿地损毁、枯树"),
+    ("property", gettext_noop("物业服务"), 24, 3, 15, "楼道照明、水电维修、物业响应"),
+    ("accessibility", gettext_noop("无障碍"), 24, 3, 20, "坡道、扶手、盲道，以及本网站的无障碍问题"),
+    ("other", gettext_noop("其他"), 24, 5, 20, "以上都不是的问题"),
 ]
 
 FLAGSHIP_TOKEN = uuid.UUID("5e7c2a10-28a0-4c8e-9d1e-000000000028")

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, Street
-from core.forms import mark_required
+from core.forms import ContentSelect, TranslatedNameChoiceField, mark_required
 from core.images import check_image
 from feedback.intake import MAX_PHOTOS
 from feedback.models import Case, Category
@@ -57,12 +57,14 @@ def community_choices():
 
 
 class CaseForm(forms.Form):
-    community = forms.TypedChoiceField(label=_("所在社区"), coerce=int, help_text=_("按街道分组，选问题所在的社区。"))
+    community = forms.TypedChoiceField(
+        label=_("所在社区"), coerce=int, help_text=_("按街道分组，选问题所在的社区。"), widget=ContentSelect
+    )
     # In the order of the page, so the error summary at the top reads in the same order.
     place = forms.CharField(
         label=_("具体地点"), max_length=100, help_text=_("例如：四环胡同28号院；写到门牌号或明显的参照物。")
     )
-    category = forms.ModelChoiceField(
+    category = TranslatedNameChoiceField(
         label=_("问题类别"), queryset=Category.objects.active(), empty_label=_("请选择问题类别")
     )
     description = forms.CharField(
@@ -195,5 +197,10 @@ class TrackLookupForm(forms.Form):
 
 class StreetFilterForm(forms.Form):
     street = forms.ModelChoiceField(
-        label=_("街道"), queryset=Street.objects.all(), to_field_name="slug", required=False, empty_label=_("全部街道")
+        label=_("街道"),
+        queryset=Street.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("全部街道"),
+        widget=ContentSelect,
     )

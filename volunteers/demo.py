@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from communities.models import Community
 from events.models import ServiceDay
@@ -13,7 +14,15 @@ from volunteers.hours import mark_attended
 from volunteers.models import HomeVisit, HoursEntry, Role, Signup, Skill, Team, Volunteer
 from volunteers.signup import SignupError, sign_up
 
-SKILLS = ["理发", "医护", "法律", "文艺", "摄影", "维修"]
+# Stored in Chinese; marked so the catalogue keeps their English (shown by the |tr filter, core.lang).
+SKILLS = [
+    gettext_noop("理发"),
+    gettext_noop("医护"),
+    gettext_noop("法律"),
+    gettext_noop("文艺"),
+    gettext_noop("摄影"),
+    gettext_noop("维修"),
+]
 
 # real name, phone (fictional), community slug, skills, past hours (history entry), username or None
 VOLUNTEERS = [

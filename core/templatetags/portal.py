@@ -13,6 +13,12 @@ def zh(value):
 
 
 @register.filter
+def tr(value):
+    """{{ role.skill.name|tr }}: a skill, service type or category name in the reader's language."""
+    return lang.translated_name(value)
+
+
+@register.filter
 def local_date(value, kind="date"):
     """{{ day.date|local_date:"day" }}: 12月12日 星期六 / Sat 12 Dec (kinds in core.lang.DATE_FORMATS)."""
     return lang.local_date(value, kind)
