@@ -11,8 +11,8 @@ from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
 from core import textsearch
-from core.lang import is_chinese
 from core.images import CleanImageField
+from core.lang import is_chinese
 from news.renditions import make_renditions
 from news.sanitize import EDITOR_EXTENSIONS, clean_html
 
