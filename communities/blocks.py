@@ -10,9 +10,12 @@ from communities.models import Community, Street
 def home_block(request):
     streets = list(
         Street.objects.order_by("sort_order", "name").prefetch_related(
-            Prefetch("communities", queryset=Community.objects.order_by("sort_order", "name").only(
-                "name", "slug", "street_id", "sort_order"
-            ))
+            Prefetch(
+                "communities",
+                queryset=Community.objects.order_by("sort_order", "name").only(
+                    "name", "slug", "street_id", "sort_order"
+                ),
+            )
         )
     )
     if not streets:
