@@ -121,7 +121,7 @@ def test_mark_chinese_only_marks_chinese_on_other_pages():
 def test_timeline_in_english_on_the_track_page(demo):
     courtyard = Case.objects.filter(place__contains="28").first()
     html = english_client().get(courtyard.get_absolute_url()).content.decode()
-    assert 'Resident report: Damaged paving' in html
+    assert "Resident report: Damaged paving" in html
     assert "(lead)" in html and "(assisting)" in html and "reported on site" in html
     timeline = html.split('<ol class="fb-timeline">', 1)[1].split("</ol>", 1)[0]
     assert "居民反映" not in timeline and "社区吹哨" not in timeline and "到现场报到" not in timeline

@@ -14,6 +14,7 @@ def _no_page_cache(settings):
     # The page cache is invalidated by content changes; a changed setting means a restart.
     settings.PAGE_CACHE_SECONDS = 0
 
+
 FULL = {
     "organiser": "北京市西城区人民政府",
     "operator": "西城区社区服务中心",
@@ -37,7 +38,8 @@ def footer(client):
 def test_every_line_when_set(client, settings):
     settings.PORTAL_FOOTER = FULL
     html = footer(client)
-    for label, value in [("主办单位", "北京市西城区人民政府"), ("承办单位", "西城区社区服务中心"), ("联系地址", "二龙路 27 号")]:
+    shown = [("主办单位", "北京市西城区人民政府"), ("承办单位", "西城区社区服务中心"), ("联系地址", "二龙路 27 号")]
+    for label, value in shown:
         assert label in html and value in html
     assert '<a href="tel:12345">12345</a>' in html
     assert '<a href="https://12345.example.gov.cn/" rel="noopener">网上12345</a>' in html
@@ -47,15 +49,16 @@ def test_every_line_when_set(client, settings):
 
 
 def test_nothing_when_unset(client, settings):
-    settings.PORTAL_FOOTER = {key: "" for key in FULL}
+    settings.PORTAL_FOOTER = dict.fromkeys(FULL, "")
     html = footer(client)
-    for absent in ("主办单位", "承办单位", "联系电话", "联系地址", "市民服务热线", "tel:", "网站标识码", "ICP", "公网安备"):
-        assert absent not in html
+    absent = ("主办单位", "承办单位", "联系电话", "联系地址", "市民服务热线", "tel:", "网站标识码", "ICP", "公网安备")
+    for text in absent:
+        assert text not in html
     assert "无障碍声明" in html  # the footer itself stays
 
 
 def test_hotline_without_an_online_address(client, settings):
-    settings.PORTAL_FOOTER = {**{key: "" for key in FULL}, "hotline": "12345"}
+    settings.PORTAL_FOOTER = {**dict.fromkeys(FULL, ""), "hotline": "12345"}
     html = footer(client)
     assert '<a href="tel:12345">12345</a>' in html and "网上" not in html
 
