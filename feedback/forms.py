@@ -42,7 +42,8 @@ class MultipleImageField(forms.FileField):
             try:
                 check_image(upload)
             except ValidationError as exc:
-                errors.append(ValidationError(f"{upload.name}：{' '.join(exc.messages)}"))
+                text = " ".join(exc.messages)
+                errors.append(ValidationError(_("%(file)s：%(problem)s") % {"file": upload.name, "problem": text}))
         if errors:
             raise ValidationError(errors)
         return files

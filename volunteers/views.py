@@ -142,7 +142,7 @@ def signup_member_view(request):
     try:
         rules.sign_up_member(role.pk, request.user, member)
     except rules.SignupError as exc:
-        messages.error(request, f"{member.real_name}：{exc.message}")
+        messages.error(request, _("%(name)s：%(problem)s") % {"name": member.real_name, "problem": exc.message})
     else:
         messages.success(request, _("已为 %(name)s 报名：%(role)s。") % {"name": member.real_name, "role": role.title})
     return redirect("volunteers:me")

@@ -142,7 +142,7 @@ PAGES = [
     ("/news/columns/zou-shequ/", 4),
     ("/news/columns/zou-shequ/28/", 5),
     ("/news/tags/bianmin/", 4),
-    ("/", 9),  # + the events, volunteers and feedback home blocks
+    ("/", 11),  # + the events, volunteers and feedback home blocks, and the directory (streets, communities)
     ("/communities/chunshu/", 4),
     ("/communities/chunshu/chunshuyuan/", 7),  # + the events, volunteers and feedback blocks
 ]
