@@ -25,6 +25,7 @@ def test_portal_apps_come_in_installed_apps_order():
     assert registry.portal_app_labels() == PORTAL_APPS
     assert [m.__name__ for m in registry.modules("demo")] == [f"{app}.demo" for app in PORTAL_APPS]
     assert [m.__name__ for m in registry.modules("blocks")] == [
+        "communities.blocks",
         "news.blocks",
         "events.blocks",
         "volunteers.blocks",
@@ -38,7 +39,13 @@ def test_reordering_installed_apps_reorders_the_hooks():
     reordered.insert(reordered.index("news"), "feedback")
     with override_settings(INSTALLED_APPS=reordered):
         assert registry.portal_app_labels() == ["communities", "feedback", "news", "events", "volunteers"]
-        assert [c.label for c in registry.apps_with("blocks")] == ["feedback", "news", "events", "volunteers"]
+        assert [c.label for c in registry.apps_with("blocks")] == [
+            "communities",
+            "feedback",
+            "news",
+            "events",
+            "volunteers",
+        ]
     assert registry.portal_app_labels() == PORTAL_APPS
 
 

@@ -75,7 +75,7 @@ def bench_pages():
 # where those data have every kind of row (home and community page there lack some blocks' rows).
 PINNED = {
     "floor": 0,
-    "home": 10,
+    "home": 12,  # + the 社区名录 block: the streets and their communities
     "community page": 8,
     "news list": 7,
     "story page": 10,
