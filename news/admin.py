@@ -28,6 +28,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -206,6 +207,12 @@ class FollowsStory:
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and may_edit_story(request.user, self._story(obj))
 
+    def get_formset(self, request, obj=None, **kwargs):
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only: nothing to reorder (and no order field in the form). This instance lives one request.
+            self.sortable_field_name = None
+        return super().get_formset(request, obj, **kwargs)
+
 
 class PhotoInlineForm(forms.ModelForm):
     class Meta:
@@ -289,7 +296,7 @@ class StorySectionInline(FollowsStory, ScopedInlineMixin, nested_admin.NestedSta
 
     def get_fields(self, request, obj=None):
         if obj is not None and not may_edit_story(request.user, obj):
-            return ["community", "heading", "body_html"]
+            return ["community", "heading", "body_html", "order"]
         return super().get_fields(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
@@ -620,11 +627,11 @@ class StoryAdmin(ScopedAdminMixin, nested_admin.NestedModelAdminMixin, SimpleHis
             },
         )
 
+    @method_decorator(require_POST)
     def restore_view(self, request, object_id, history_id):
         return _restore(self, request, object_id, history_id)
 
 
-@require_POST
 def _restore(model_admin, request, object_id, history_id):
     story, versions = model_admin._versions(request, object_id)
     version = get_object_or_404(versions, history_id=history_id)
