@@ -15,7 +15,7 @@ import secrets
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -26,9 +26,9 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -169,7 +169,9 @@ class StoryAdminForm(forms.ModelForm):
         else:
             issue = ColumnIssue.objects.filter(column=column, number=number).first()
             if issue is None and not self.user.has_perm("news.add_columnissue"):
-                self.add_error("issue_number", _("这一期还没有建立，您不能新建专栏期次：请联系街道编辑，或先不选专栏。"))
+                self.add_error(
+                    "issue_number", _("这一期还没有建立，您不能新建专栏期次：请联系街道编辑，或先不选专栏。")
+                )
             elif issue is None:
                 self.issue_to_create = (column, number)
             else:
@@ -265,7 +267,9 @@ class PhotoInline(FollowsStory, nested_admin.NestedStackedInline):
 
 def photo_thumb(obj, width=160):
     if obj and obj.renditions:
-        return format_html('<img class="story-thumb" src="{}" width="{}" alt="{}">', obj.renditions[0]["url"], width, obj.alt_text)
+        return format_html(
+            '<img class="story-thumb" src="{}" width="{}" alt="{}">', obj.renditions[0]["url"], width, obj.alt_text
+        )
     return "—"
 
 
@@ -571,7 +575,11 @@ class StoryAdmin(ScopedAdminMixin, nested_admin.NestedModelAdminMixin, SimpleHis
             return TemplateResponse(
                 request,
                 "admin/news/story/preview_errors.html",
-                {**self.admin_site.each_context(request), "title": gettext("预览前请先改正"), "errors": form_errors(form, formsets)},
+                {
+                    **self.admin_site.each_context(request),
+                    "title": gettext("预览前请先改正"),
+                    "errors": form_errors(form, formsets),
+                },
             )
         stage_uploads(form, formsets)
         from news.views import story_context
@@ -584,7 +592,11 @@ class StoryAdmin(ScopedAdminMixin, nested_admin.NestedModelAdminMixin, SimpleHis
         response = TemplateResponse(
             request,
             "admin/news/story/draft_preview.html",
-            {**self.admin_site.each_context(request), "title": gettext("预览：%(t)s") % {"t": story.title}, "story_html": html},
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("预览：%(t)s") % {"t": story.title},
+                "story_html": html,
+            },
         )
         response["Cache-Control"] = "private, no-store"
         return response
@@ -639,10 +651,14 @@ def _restore(model_admin, request, object_id, history_id):
         raise PermissionDenied
     skipped = revisions.restore(story, version, request.user)
     when = timezone.localtime(version.history_date).strftime("%Y-%m-%d %H:%M")
-    model_admin.message_user(request, gettext("已恢复到 %(t)s 的版本（文字；照片和发布状态不变）。") % {"t": when}, messages.SUCCESS)
+    model_admin.message_user(
+        request, gettext("已恢复到 %(t)s 的版本（文字；照片和发布状态不变）。") % {"t": when}, messages.SUCCESS
+    )
     if skipped:
         model_admin.message_user(
-            request, gettext("这些段落的社区不在您的管辖范围内，没有恢复：%(h)s") % {"h": "、".join(skipped)}, messages.WARNING
+            request,
+            gettext("这些段落的社区不在您的管辖范围内，没有恢复：%(h)s") % {"h": "、".join(skipped)},
+            messages.WARNING,
         )
     return HttpResponseRedirect(reverse("admin:news_story_change", args=[story.pk]))
 

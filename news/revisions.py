@@ -32,9 +32,7 @@ COMPARED = [
 
 
 def next_version(version):
-    return (
-        Story.history.filter(id=version.id, history_date__gt=version.history_date).order_by("history_date").first()
-    )
+    return Story.history.filter(id=version.id, history_date__gt=version.history_date).order_by("history_date").first()
 
 
 def sections_of(version):
@@ -85,9 +83,7 @@ def compare(old, new):
         b = f"{b_row.heading}\n{_plain(b_row.body)}" if b_row else ""
         left, right = _marked(a, b)
         heading = (b_row or a_row).heading
-        rows.append(
-            {"label": _("段落：%(h)s") % {"h": heading}, "old": left, "new": right, "changed": a != b}
-        )
+        rows.append({"label": _("段落：%(h)s") % {"h": heading}, "old": left, "new": right, "changed": a != b})
     return rows
 
 

@@ -62,7 +62,9 @@ def two_sections(places):
 # --- one page ---------------------------------------------------------------------------------
 
 
-def test_editor_publishes_a_story_with_two_sections_and_photos_in_one_post(client, places, editor_chunshu, two_sections):
+def test_editor_publishes_a_story_with_two_sections_and_photos_in_one_post(
+    client, places, editor_chunshu, two_sections
+):
     client.force_login(editor_chunshu)
     data = story_post(client, sections=two_sections, title="椿树园便民服务日再相聚", _publish="1")
     data.pop("_save")
@@ -171,7 +173,9 @@ def test_issue_fields_come_in_pairs_and_workers_cannot_make_issues(client, place
     response = client.post(ADD, story_post(client, title="只选专栏", communities=community, column=str(column.pk)))
     assert "选了专栏，请再填第几期" in response.content.decode()
     client.force_login(worker_sihuan)
-    data = story_post(client, title="社区稿", communities=str(places["sihuan"].pk), column=str(column.pk), issue_number="9")
+    data = story_post(
+        client, title="社区稿", communities=str(places["sihuan"].pk), column=str(column.pk), issue_number="9"
+    )
     response = client.post(ADD, data)
     assert "您不能新建专栏期次" in response.content.decode()
     assert not Story.objects.exists() and not ColumnIssue.objects.exists()
@@ -201,7 +205,9 @@ def test_an_editor_cannot_put_a_section_in_another_street(client, places, editor
 
 
 def test_the_image_library_and_its_picker_are_scoped(client, places, editor_chunshu):
-    own = nf.photo(nf.section(nf.story([places["chunshuyuan"]]), places["chunshuyuan"]), caption="椿树园的合影", alt_text="合影")
+    own = nf.photo(
+        nf.section(nf.story([places["chunshuyuan"]]), places["chunshuyuan"]), caption="椿树园的合影", alt_text="合影"
+    )
     other = nf.photo(nf.section(nf.story([places["sihuan"]]), places["sihuan"]), caption="四环的院子", alt_text="院子")
     client.force_login(editor_chunshu)
     listing = client.get("/admin/news/photo/").content.decode()
@@ -328,7 +334,9 @@ def test_two_versions_are_compared_side_by_side(client, edited_story):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<del>一</del>" in html and "<ins>二</ins>" in html
-    assert "第一版小标题" in html.replace("<del>一</del>", "一") and "第二版小标题" in html.replace("<ins>二</ins>", "二")
+    assert "第一版小标题" in html.replace("<del>一</del>", "一") and "第二版小标题" in html.replace(
+        "<ins>二</ins>", "二"
+    )
     history = client.get(f"/admin/news/story/{edited_story.pk}/history/").content.decode()
     assert f"/admin/news/story/{edited_story.pk}/history/compare/" in history
 
