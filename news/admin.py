@@ -32,6 +32,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from nested_admin.templatetags import nested_admin as nested_admin_tags
 from PIL import Image, ImageOps
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -42,6 +43,22 @@ from news.models import Column, ColumnIssue, Correction, Photo, Story, StorySect
 from news.sanitize import clean_html
 
 Status = Story.Status
+
+
+def _formsetsort(formset, arg):
+    """nested-admin's ``formsetsort`` filter with a stable sort: its own compares the forms themselves
+    when two share a position (sections saved before ordering existed all have 0) and fails."""
+    if not arg:
+        return list(formset)
+    placed, unplaced = [], []
+    for item in formset:
+        position = item.form[arg].data
+        (placed if position not in (None, "", "-1") else unplaced).append((position, item))
+    placed.sort(key=lambda pair: int(pair[0]) if str(pair[0]).lstrip("-").isdigit() else 0)
+    return [item for _position, item in placed + unplaced]
+
+
+nested_admin_tags.register.filters["formsetsort"] = _formsetsort
 
 
 def covers_whole_story(user, story):
