@@ -338,7 +338,7 @@ class CorrectionInline(nested_admin.NestedTabularInline):
 # --- the story admin ------------------------------------------------------------------------
 
 
-READER_FIELDS = ["title", "subtitle", "lead", "cover", "cover_alt", "body", "add_token"]
+READER_FIELDS = ["title", "subtitle", "lead", "cover_thumb", "cover", "cover_alt", "body", "add_token"]
 
 
 @admin.register(Story)
@@ -356,7 +356,15 @@ class StoryAdmin(ScopedAdminMixin, nested_admin.NestedModelAdminMixin, SimpleHis
     search_fields = ["title", "subtitle", "lead", "slug"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["communities", "tags"]
-    readonly_fields = ["preview_links", "created_by", "created_at", "updated_at", "body_html", "column_issue"]
+    readonly_fields = [
+        "preview_links",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "body_html",
+        "column_issue",
+        "cover_thumb",
+    ]
     inlines = [StorySectionInline, CorrectionInline]
     actions = ["submit_for_review", "publish_now", "withdraw"]
     object_history_template = "admin/news/story/object_history.html"
@@ -378,10 +386,12 @@ class StoryAdmin(ScopedAdminMixin, nested_admin.NestedModelAdminMixin, SimpleHis
         return super(ScopedAdminMixin, self).get_queryset(request).visible_to(request.user)
 
     def get_fieldsets(self, request, obj=None):
-        if obj is None or self.has_change_permission(request, obj):
+        if obj is None:  # nothing to show yet beside the upload
+            return [(None, {"fields": [f for f in READER_FIELDS if f != "cover_thumb"]}), *self.fieldsets[1:]]
+        if self.has_change_permission(request, obj):
             return self.fieldsets
         # Read-only: the words as residents read them, the column issue as one line.
-        readonly = [(None, {"fields": ["title", "subtitle", "lead", "cover", "cover_alt", "body_html"]})]
+        readonly = [(None, {"fields": ["title", "subtitle", "lead", "cover_thumb", "cover_alt", "body_html"]})]
         readonly.append((_("专栏和社区"), {"fields": ["column_issue", "communities", "tags"]}))
         return readonly + [fs for fs in self.fieldsets[2:] if fs[0] != _("高级")]
 
@@ -413,6 +423,13 @@ class StoryAdmin(ScopedAdminMixin, nested_admin.NestedModelAdminMixin, SimpleHis
     @admin.display(description=_("正文"))
     def body_html(self, obj):
         return rich_text(obj.body)
+
+    @admin.display(description=_("当前封面"))
+    def cover_thumb(self, obj):
+        if obj and obj.cover_renditions:
+            url = obj.cover_renditions[0]["url"]
+            return format_html('<img class="story-thumb" src="{}" width="240" alt="{}">', url, obj.cover_alt)
+        return "—"
 
     @admin.display(description=_("预览"))
     def preview_links(self, obj):

@@ -240,13 +240,15 @@ def test_the_image_library_and_its_picker_are_scoped(client, places, editor_chun
 
 def test_preview_draws_the_unsaved_story_and_saves_nothing(client, places, editor_chunshu, two_sections, settings):
     client.force_login(editor_chunshu)
-    data = story_post(client, sections=two_sections, title="还没保存的稿件", _preview="1")
+    data = story_post(client, sections=two_sections, title="还没保存的稿件", _preview="1", cover_alt="健身广场全景")
+    data["cover"] = nf.upload()
     response = client.post(PREVIEW, data)
     assert response.status_code == 200
     html = response.content.decode()
     assert "srcdoc=" in html and "还没保存的稿件" in html
     assert "健身广场上的服务台" in html and "红线社区的邻里互助" in html
-    assert "data:image/jpeg;base64," in html
+    assert html.count("data:image/jpeg;base64,") >= 3  # the cover and both photos, never stored
+    assert "健身广场全景" in html
     assert "no-store" in response["Cache-Control"]
     assert not Story.objects.exists() and not StorySection.objects.exists() and not Photo.objects.exists()
     assert not Story.history.exists()
