@@ -155,6 +155,10 @@ class StoryAdminForm(forms.ModelForm):
             self.fields["status"].choices = [c for c in Status.choices if c[0] in allowed]
             if not workflow.can_publish(self.user):
                 self.fields["status"].help_text = _("社区工作者可以保存草稿或提交审核，由街道编辑发布。")
+                # A forged 已发布 / 已撤回 (or 保存并发布) gets the workflow's words, not “not a valid choice”.
+                self.fields["status"].error_messages["invalid_choice"] = _(
+                    "您没有发布权限：请把稿件提交审核，由街道编辑发布。"
+                )
 
     def clean(self):
         data = super().clean()

@@ -374,3 +374,34 @@ def test_restore_refusals(client, places, edited_story, editor_shichahai, worker
     assert published.title == "改过的标题"
     edited_story.refresh_from_db()
     assert edited_story.title == "第二版标题"
+
+
+# --- one press for the status -------------------------------------------------------------------
+
+
+def test_a_worker_saves_and_submits_for_review_in_one_press_and_cannot_forge_publish(client, places, worker_sihuan):
+    client.force_login(worker_sihuan)
+    page = client.get(ADD).content.decode()
+    assert "保存并提交审核" in page and "保存并发布" not in page
+    fields = section_fields(0, places["sihuan"], "四环胡同的院子")
+    data = story_post(client, sections=[fields], title="院落修缮完工", _publish="1")
+    response = client.post(ADD, data)
+    assert response.status_code == 200 and "您没有发布权限" in response.content.decode()
+    data.pop("_publish")
+    data["_submit_review"] = ["1"]
+    assert client.post(ADD, data).status_code == 302
+    story = Story.objects.get()
+    assert story.status == Story.Status.REVIEW and not story.is_public
+
+
+def test_sections_are_saved_in_the_order_given(client, places, editor_chunshu):
+    client.force_login(editor_chunshu)
+    first = section_fields(0, places["chunshuyuan"], "排在后面")
+    second = section_fields(1, places["hongxian"], "排在前面")
+    first["sections-0-order"], second["sections-1-order"] = ["1"], ["0"]
+    response = client.post(ADD, story_post(client, sections=[first, second], title="顺序", _publish="1"))
+    assert response.status_code == 302, errors_of(response)
+    story = Story.objects.get()
+    assert list(story.sections.values_list("heading", flat=True)) == ["排在前面", "排在后面"]
+    html = Client().get(story.get_absolute_url()).content.decode()
+    assert html.index("排在前面") < html.index("排在后面")
