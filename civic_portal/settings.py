@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "sorl.thumbnail",
     "django_prose_editor",
     "simple_history",
+    "nested_admin",  # sections and photos nested in the story form
     "communities",
     "news",
     "events",

@@ -56,6 +56,7 @@ communities.department     LLLL  LLLL       y-vv      y-vv      y-vv    ----    
 communities.staffscope     LLLL  LLLL       ----      ----      ----    ----     yyee
 news.story                 LLLL  LLLL       yyeh      yyhh      yyeh    ----     yyee
 news.storysection          LLLL  LLLL       y-eh      y-hh      y-eh    ----     y-ee
+news.photo                 LLLL  LLLL       y-eh      y-hh      y-eh    ----     y-ee
 news.tag                   LLLL  LLLL       y-vv      y-vv      yyee    ----     yyee
 news.column                LLLL  LLLL       y-vv      y-vv      y-vv    ----     yyee
 news.columnissue           LLLL  LLLL       y-vv      y-vv      yyee    ----     yyee
@@ -216,6 +217,7 @@ def estate(
         ),
         "news.story": (story_A, story_out),
         "news.storysection": (section_A, section_out),
+        "news.photo": (nf.photo(section_A), nf.photo(section_out)),
         "news.tag": (nf.tag(), nf.tag()),
         "news.column": (column, nf.column()),
         "news.columnissue": (nf.issue(column, 1), nf.issue(column, 2)),
