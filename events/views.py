@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import DetailView, ListView
 
 from communities.models import Community, Street
-from core import ratelimit
+from core import ratelimit, targeted
 from core.blocks import collect
 from core.params import id_or_none
 from events import ics
@@ -137,8 +137,10 @@ def book_view(request, pk):
     offering = get_object_or_404(ServiceOffering.objects.select_related("day").filter(day__in=_day_queryset()), pk=pk)
     form = BookingForm(request.POST, offering=offering)
     status = 400
+    # Every answer is drawn in the service's own row: the form posts to ".../book/#offering-N",
+    # so the page that answers opens there (core/targeted.py).
     if not form.is_valid():
-        messages.error(request, _("预约没有提交成功，请按提示修改后再提交。"))
+        targeted.error(request, _("预约没有提交成功，请按提示修改后再提交。"), f"offering-{offering.pk}")
     elif not ratelimit.allow(request, "booking", form.cleaned_data["submission"], phone=form.cleaned_data["phone"]):
         form.add_error(None, ratelimit.MESSAGE)
         status = 429
@@ -148,7 +150,7 @@ def book_view(request, pk):
                 offering.pk, form.cleaned_data["name"], form.cleaned_data["phone"], form.cleaned_data["submission"]
             )
         except BookingError as exc:
-            messages.error(request, exc.message)
+            targeted.error(request, exc.message, f"offering-{offering.pk}")
         else:
             return redirect(booking)
     day = _day_queryset().get(pk=offering.day_id)
@@ -165,7 +167,8 @@ def booking_view(request, token):
         try:
             cancel_booking(booking.token)
         except BookingError as exc:
-            messages.error(request, exc.message)
+            targeted.error(request, exc.message, "booking-cancel")
+            return targeted.redirect_to(booking, "booking-cancel")
         else:
             messages.success(request, _("预约已取消，名额已让给排队的居民。"))
         return redirect(booking)
