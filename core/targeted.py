@@ -12,8 +12,8 @@ moves focus to it, and without JavaScript the anchor still scrolls it into view.
 """
 
 from django.contrib import messages
-from django.shortcuts import resolve_url
 from django.http import HttpResponseRedirect
+from django.shortcuts import resolve_url
 
 PREFIX = "target:"
 
