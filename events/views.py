@@ -137,14 +137,15 @@ def book_view(request, pk):
     offering = get_object_or_404(ServiceOffering.objects.select_related("day").filter(day__in=_day_queryset()), pk=pk)
     form = BookingForm(request.POST, offering=offering)
     status = 400
-    # Every answer is drawn in the service's own row: the form posts to ".../book/#offering-N",
-    # so the page that answers opens there (core/targeted.py).
-    if not form.is_valid():
-        targeted.error(request, _("预约没有提交成功，请按提示修改后再提交。"), f"offering-{offering.pk}")
-    elif not ratelimit.allow(request, "booking", form.cleaned_data["submission"], phone=form.cleaned_data["phone"]):
+    # Every answer is drawn in the service's own row: bad input in the form's error summary, a
+    # refusal above the form. The form posts to ".../book/#offering-N", so the page opens there.
+    valid = form.is_valid()
+    if valid and not ratelimit.allow(
+        request, "booking", form.cleaned_data["submission"], phone=form.cleaned_data["phone"]
+    ):
         form.add_error(None, ratelimit.MESSAGE)
         status = 429
-    else:
+    elif valid:
         try:
             booking = book(
                 offering.pk, form.cleaned_data["name"], form.cleaned_data["phone"], form.cleaned_data["submission"]
