@@ -138,7 +138,8 @@ def book_view(request, pk):
     form = BookingForm(request.POST, offering=offering)
     status = 400
     # Every answer is drawn in the service's own row: bad input in the form's error summary, a
-    # refusal above the form. The form posts to ".../book/#offering-N", so the page opens there.
+    # refusal above the form (core/targeted.py). The form posts to ".../book/#msg-offering-N", so
+    # the page that answers opens on that message.
     valid = form.is_valid()
     if valid and not ratelimit.allow(
         request, "booking", form.cleaned_data["submission"], phone=form.cleaned_data["phone"]

@@ -58,13 +58,21 @@ def targeted_messages(context, *parts):
     """{% targeted_messages "role-" role.pk %}: the messages for the element with that id, drawn in place."""
     target = "".join(str(p) for p in parts)
     _placed(context).add(target)
-    found = [m for m in context.get("messages") or () if targeted.target_of(m) == target]
-    return {"found": found}
+    return {"found": _anchored(m for m in context.get("messages") or () if targeted.target_of(m) == target)}
 
 
 @register.inclusion_tag("includes/targeted_messages.html", takes_context=True)
 def unplaced_messages(context):
     """At the end of the page: targeted messages whose element the page did not draw."""
     placed = _placed(context)
-    found = [m for m in context.get("messages") or () if targeted.target_of(m) not in ("", *placed)]
-    return {"found": found}
+    return {"found": _anchored(m for m in context.get("messages") or () if targeted.target_of(m) not in ("", *placed))}
+
+
+def _anchored(messages):
+    """(message, id) pairs: the first message of each target carries the id its redirect lands on."""
+    seen, pairs = set(), []
+    for message in messages:
+        target = targeted.target_of(message)
+        pairs.append((message, "" if target in seen else targeted.anchor(target)))
+        seen.add(target)
+    return pairs

@@ -1,12 +1,13 @@
 /* A message drawn next to the thing the person acted on (core/targeted.py, or a form's error
-   summary) gets the focus when the page opens, so a screen reader reads it and it is in view.
-   Progressive enhancement only: without this file the address's #anchor still scrolls the
-   element with its message into view. */
+   summary) gets the focus when the page opens, so a screen reader reads it out and it is in view.
+   The address's #fragment names the message itself: Chromium focuses it without this file, other
+   browsers at least scroll to it; this focuses it everywhere. Progressive enhancement only. */
 (function () {
   "use strict";
   function focusMessage() {
-    var message = document.querySelector("[data-focus-message]");
-    if (!message) {
+    var named = window.location.hash ? document.getElementById(decodeURIComponent(window.location.hash.slice(1))) : null;
+    var message = named && named.hasAttribute("data-focus-message") ? named : document.querySelector("[data-focus-message]");
+    if (!message || document.activeElement === message) {
       return;
     }
     if (!message.hasAttribute("tabindex")) {

@@ -44,7 +44,7 @@ def sign_up(client, volunteer, role):
 
 def assert_answered_in_card(client, response, role, words):
     assert response.status_code == 302
-    assert response["Location"] == f"/events/{role.day_id}/#role-{role.pk}"
+    assert response["Location"] == f"/events/{role.day_id}/#msg-role-{role.pk}"
     html = client.get(response["Location"]).content.decode()
     inside = card(html, f"role-{role.pk}")
     assert words in inside
@@ -178,7 +178,7 @@ def test_a_refused_cancellation_is_answered_in_its_row(client, alice, places):
     signup = rules.sign_up(role.pk, alice)
     client.force_login(alice.user)
     response = client.post(f"/volunteers/signups/{signup.pk}/cancel/")
-    assert response["Location"] == f"/volunteers/me/#signup-{signup.pk}"
+    assert response["Location"] == f"/volunteers/me/#msg-signup-{signup.pk}"
     html = client.get(response["Location"]).content.decode()
     inside = card(html, f"signup-{signup.pk}")
     assert "截止" in inside and "data-focus-message" in inside
@@ -192,7 +192,7 @@ def test_a_leaders_refused_member_signup_is_answered_in_the_leader_section(clien
     role = ef.role(ef.day(community), skill=ef.skill("医护"))
     client.force_login(alice.user)
     response = client.post("/volunteers/signup-member/", {"role": role.pk, "volunteer": bob.pk})
-    assert response["Location"] == "/volunteers/me/#leader"
+    assert response["Location"] == "/volunteers/me/#msg-leader"
     html = client.get(response["Location"]).content.decode()
     section = html[html.index('id="leader"') :]
     assert section.index("鲍勃：这个岗位需要“医护”技能") < section.index("</section>")
