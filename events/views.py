@@ -13,7 +13,7 @@ from communities.models import Community, Street
 from core import ratelimit, targeted
 from core.blocks import collect
 from core.params import id_or_none
-from events import ics
+from events import ics, remembered
 from events.booking import BookingError, book, cancel_booking
 from events.forms import BookingForm
 from events.models import ResidentBooking, ServiceDay, ServiceOffering
@@ -93,8 +93,10 @@ def day_context(request, day, forms=None):
         .annotate(taken=Count("bookings", filter=Q(bookings__seat__isnull=False)))
     )
     forms = forms or {}
+    mine = remembered.bookings_on(request, day)
     for offering in offerings:
         offering.places_left = max((offering.resident_places or 0) - offering.taken, 0)
+        offering.my_booking = mine.get(offering.pk)
         offering.form = forms.get(offering.pk) or (BookingForm(offering=offering) if offering.bookable else None)
     # The apps above events add their parts of the day (volunteers: the roles to sign up for).
     return {"day": day, "offerings": offerings, "blocks": collect("service_day_block", request, day)}
@@ -154,7 +156,7 @@ def book_view(request, pk):
         except BookingError as exc:
             targeted.error(request, exc.message, f"offering-{offering.pk}")
         else:
-            return redirect(booking)
+            return remembered.remember(request, redirect(booking), booking)
     day = _day_queryset().get(pk=offering.day_id)
     context = day_context(request, day, forms={offering.pk: form})
     return render(request, "events/detail.html", context, status=status if form.errors else 200)

@@ -81,3 +81,44 @@ def test_a_refused_cancellation_is_answered_beside_the_cancel_button(client, pla
     box = html[html.index('id="booking-cancel"') :]
     assert box.index("已过取消截止时间") < box.index("取消预约")
     assert "data-focus-message" in box
+
+
+def test_a_service_booked_in_this_browser_says_so_before_the_form(client, places):
+    day = ef.day(places["chunshuyuan"])
+    offering = ef.offering(day, places=5)
+    other = ef.offering(day, places=5)
+    response = book(client, offering)
+    booking = ResidentBooking.objects.get()
+    assert response.cookies["ev_booked"]["httponly"]
+    html = client.get(day.get_absolute_url()).content.decode()
+    inside = row(html, offering)
+    assert "您在这台设备上已预约" in inside and f'href="/events/bookings/{booking.token}/"' in inside
+    # Booking for someone else in the family stays possible, folded away.
+    assert "<details" in inside and "为家里其他人另外预约" in inside
+    assert "已预约" not in row(html, other) and "<details" not in row(html, other)
+    # Another browser sees nothing of it; a cancelled booking is no longer shown.
+    from django.test import Client
+
+    assert "已预约" not in row(Client().get(day.get_absolute_url()).content.decode(), offering)
+    client.post(f"/events/bookings/{booking.token}/")
+    assert "已预约" not in row(client.get(day.get_absolute_url()).content.decode(), offering)
+
+
+def test_a_forged_or_stale_cookie_shows_nothing(client, places):
+    offering = ef.offering(ef.day(places["chunshuyuan"]), places=5)
+    client.cookies["ev_booked"] = f"{uuid.uuid4()}:forged"
+    assert "已预约" not in row(client.get(offering.day.get_absolute_url()).content.decode(), offering)
+
+
+def test_the_remembered_bookings_cost_one_query(client, places):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    day = ef.day(places["chunshuyuan"])
+    offerings = [ef.offering(day, places=5) for _ in range(3)]
+    for n, offering in enumerate(offerings):
+        book(client, offering, phone=f"1381234567{n}")
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(day.get_absolute_url()).content.decode()
+    assert all("您在这台设备上已预约" in row(html, o) for o in offerings)
+    assert len(ctx.captured_queries) == 3 + 1  # the page's own three, and this browser's bookings
