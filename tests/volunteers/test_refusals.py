@@ -196,3 +196,30 @@ def test_a_leaders_refused_member_signup_is_answered_in_the_leader_section(clien
     html = client.get(response["Location"]).content.decode()
     section = html[html.index('id="leader"') :]
     assert section.index("鲍勃：这个岗位需要“医护”技能") < section.index("</section>")
+
+
+def test_a_refused_home_visit_request_opens_on_its_focused_summary(client, places, rate_limits):
+    import uuid
+
+    ef.team(places["chunshuyuan"], name="上门服务队", makes_home_visits=True)  # the community then takes requests
+    page = client.get("/volunteers/home-visits/new/").content.decode()
+    assert 'action="/volunteers/home-visits/new/#error-summary"' in page
+    data = {
+        "community": places["chunshuyuan"].pk,
+        "resident_name": "刘奶奶",
+        "phone": "12",
+        "address": "3 号楼 2 单元",
+        "need": "行动不便，想在家理发",
+        "preferred_time": "上午",
+        "submission": str(uuid.uuid4()),
+    }
+    bad = client.post("/volunteers/home-visits/new/", data).content.decode()
+    summary = re.search(r'<div [^>]*id="error-summary"[^>]*>', bad).group(0)
+    assert 'tabindex="-1"' in summary and "data-focus-message" in summary and 'role="alert"' in summary
+    rate_limits("home_visit", address=(1, 3600))
+    assert client.post("/volunteers/home-visits/new/", data | {"phone": "13800002001"}).status_code == 200
+    flood = client.post(
+        "/volunteers/home-visits/new/", data | {"phone": "13800002002", "submission": str(uuid.uuid4())}
+    )
+    assert flood.status_code == 429
+    assert re.search(r'id="error-summary"[^>]*data-focus-message', flood.content.decode())
