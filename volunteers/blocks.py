@@ -25,9 +25,8 @@ def service_day_block(request, day):
     signed-in visitor, one for their sign-ups of that date plus one each for their teams and skills
     when a role needs them, however many roles the day has."""
     roles = list(Role.objects.filter(day=day).with_taken().select_related("skill", "team"))
-    signed_in = request.user.is_authenticated
     standing = None
-    if signed_in:
+    if request.user.is_authenticated:
         standing = rules.Standing.load(getattr(request.user, "volunteer", None), day.date, roles)
     for role in roles:
         role.day = day  # the page's own day object: one source for is_open and the cancel reason
