@@ -10,10 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import DetailView, ListView
 
 from communities.models import Community, Street
-from core import ratelimit
+from core import ratelimit, targeted
 from core.blocks import collect
 from core.params import id_or_none
-from events import ics
+from events import ics, remembered
 from events.booking import BookingError, book, cancel_booking
 from events.forms import BookingForm
 from events.models import ResidentBooking, ServiceDay, ServiceOffering
@@ -93,8 +93,10 @@ def day_context(request, day, forms=None):
         .annotate(taken=Count("bookings", filter=Q(bookings__seat__isnull=False)))
     )
     forms = forms or {}
+    mine = remembered.bookings_on(request, day)
     for offering in offerings:
         offering.places_left = max((offering.resident_places or 0) - offering.taken, 0)
+        offering.my_booking = mine.get(offering.pk)
         offering.form = forms.get(offering.pk) or (BookingForm(offering=offering) if offering.bookable else None)
     # The apps above events add their parts of the day (volunteers: the roles to sign up for).
     return {"day": day, "offerings": offerings, "blocks": collect("service_day_block", request, day)}
@@ -137,20 +139,24 @@ def book_view(request, pk):
     offering = get_object_or_404(ServiceOffering.objects.select_related("day").filter(day__in=_day_queryset()), pk=pk)
     form = BookingForm(request.POST, offering=offering)
     status = 400
-    if not form.is_valid():
-        messages.error(request, _("预约没有提交成功，请按提示修改后再提交。"))
-    elif not ratelimit.allow(request, "booking", form.cleaned_data["submission"], phone=form.cleaned_data["phone"]):
+    # Every answer is drawn in the service's own row: bad input in the form's error summary, a
+    # refusal above the form (core/targeted.py). The form posts to ".../book/#msg-offering-N", so
+    # the page that answers opens on that message.
+    valid = form.is_valid()
+    if valid and not ratelimit.allow(
+        request, "booking", form.cleaned_data["submission"], phone=form.cleaned_data["phone"]
+    ):
         form.add_error(None, ratelimit.MESSAGE)
         status = 429
-    else:
+    elif valid:
         try:
             booking = book(
                 offering.pk, form.cleaned_data["name"], form.cleaned_data["phone"], form.cleaned_data["submission"]
             )
         except BookingError as exc:
-            messages.error(request, exc.message)
+            targeted.error(request, exc.message, f"offering-{offering.pk}")
         else:
-            return redirect(booking)
+            return remembered.remember(request, redirect(booking), booking)
     day = _day_queryset().get(pk=offering.day_id)
     context = day_context(request, day, forms={offering.pk: form})
     return render(request, "events/detail.html", context, status=status if form.errors else 200)
@@ -165,7 +171,8 @@ def booking_view(request, token):
         try:
             cancel_booking(booking.token)
         except BookingError as exc:
-            messages.error(request, exc.message)
+            targeted.error(request, exc.message, "booking-cancel")
+            return targeted.redirect_to(booking, "booking-cancel")
         else:
             messages.success(request, _("预约已取消，名额已让给排队的居民。"))
         return redirect(booking)

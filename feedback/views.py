@@ -12,7 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core import ratelimit
+from core import ratelimit, targeted
 from core.params import id_or_none
 from feedback import charts, conf, figures, owner, workflow
 from feedback.forms import CaseForm, RatingForm, ResidentNoteForm, StreetFilterForm, TrackLookupForm
@@ -227,8 +227,8 @@ def mine_note(request, case, secret):
     except CaseError as exc:
         form.add_error(None, exc.message)
         return _mine_page(request, case, secret, note_form=form, status=409)
-    messages.success(request, _("已补充，社区工作人员会看到。"))
-    return redirect(owner.path(case, secret))
+    targeted.success(request, _("已补充，社区工作人员会看到。"), "fb-note")
+    return targeted.redirect_to(owner.path(case, secret), "fb-note")
 
 
 def _metoo_ids(request):
@@ -240,14 +240,16 @@ def _metoo_ids(request):
 def metoo(request, code):
     case = get_object_or_404(Case.objects.published().open(), code=code.strip().upper())
     done = _metoo_ids(request)
+    # The answer is drawn in the case's own card on the board, where the button was.
+    target = f"case-{case.code}"
     if case.pk in done:
-        messages.info(request, _("您已经附议过这条诉求了。"))
-        return redirect("feedback:board")
+        targeted.info(request, _("您已经附议过这条诉求了。"), target)
+        return targeted.redirect_to("feedback:board", target)
     if not ratelimit.allow(request, "metoo", case=ratelimit.per_address(request, case.pk)):
         return _refused(request, _("操作太频繁"), _("附议次数过多，请稍后再试。"), 429)
     workflow.metoo(case)
-    messages.success(request, _("已附议。谢谢您告诉我们这件事也影响到您。"))
-    response = redirect("feedback:board")
+    targeted.success(request, _("已附议。谢谢您告诉我们这件事也影响到您。"), target)
+    response = targeted.redirect_to("feedback:board", target)
     done.add(case.pk)
     response.set_signed_cookie(
         METOO_COOKIE,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, TemplateView
 
-from core import ratelimit
+from core import ratelimit, targeted
 from core.params import id_or_none
 from events import ics
 from volunteers import signup as rules
@@ -112,8 +112,9 @@ def signup_view(request, pk):
     try:
         signup = rules.sign_up(role.pk, volunteer)
     except rules.SignupError as exc:
-        messages.error(request, exc.message)
-        return redirect(role)
+        # Back to the role's card, with the reason drawn inside it (not at the top, out of sight).
+        targeted.error(request, exc.message, f"role-{role.pk}")
+        return targeted.redirect_to(role.day, f"role-{role.pk}")
     if signup.status == Signup.Status.CONFIRMED:
         messages.success(request, _("报名成功：%(role)s。") % {"role": role.title})
     else:
@@ -142,10 +143,12 @@ def signup_member_view(request):
     try:
         rules.sign_up_member(role.pk, request.user, member)
     except rules.SignupError as exc:
-        messages.error(request, f"{member.real_name}：{exc.message}")
+        targeted.error(request, f"{member.real_name}：{exc.message}", "leader")
     else:
-        messages.success(request, _("已为 %(name)s 报名：%(role)s。") % {"name": member.real_name, "role": role.title})
-    return redirect("volunteers:me")
+        targeted.success(
+            request, _("已为 %(name)s 报名：%(role)s。") % {"name": member.real_name, "role": role.title}, "leader"
+        )
+    return targeted.redirect_to("volunteers:me", "leader")
 
 
 @login_required
@@ -156,9 +159,9 @@ def cancel_view(request, pk):
     try:
         rules.cancel(signup.pk, volunteer)
     except rules.SignupError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已取消报名。"))
+        targeted.error(request, exc.message, f"signup-{signup.pk}")
+        return targeted.redirect_to("volunteers:me", f"signup-{signup.pk}")
+    messages.success(request, _("已取消报名。"))
     return redirect("volunteers:me")
 
 
@@ -264,7 +267,8 @@ def accept_home_visit(request, pk):
     try:
         accept_visit(visit, team)
     except rules.SignupError as exc:
-        messages.error(request, exc.message)
+        targeted.error(request, exc.message, f"visit-{visit.pk}")
+        return targeted.redirect_to("volunteers:me", f"visit-{visit.pk}")
     else:
         messages.success(request, _("已接单：%(v)s。完成后请社区工作人员登记时长。") % {"v": visit.resident_name})
     return redirect("volunteers:me")
