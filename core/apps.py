@@ -23,3 +23,14 @@ class PortalAdminConfig(admin_apps.AdminConfig):
 
     default = False  # named in INSTALLED_APPS in place of django.contrib.admin
     default_site = "core.admin_site.PortalAdminSite"
+
+    def ready(self):
+        from django.contrib.admin import options
+        from django.db import models
+
+        from core.widgets import PhotoInput
+
+        # Every image field on the desk is a 选择照片 / 拍照 button showing the stored picture: set
+        # before the admin modules are discovered, since each ModelAdmin copies these defaults.
+        options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.ImageField] = {"widget": PhotoInput}
+        super().ready()
