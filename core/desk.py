@@ -43,7 +43,8 @@ class Todo:
         count = queryset.count()
         rows = list(queryset[:SHOWN]) if count else []
         opts = queryset.model._meta
-        items = [(label(row), reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])) for row in rows]
+        change = f"admin:{opts.app_label}_{opts.model_name}_change"
+        items = [(label(row), reverse(change, args=[row.pk])) for row in rows]
         return cls(str(title), count, url, items, str(hint), urgent and count > 0)
 
     @property

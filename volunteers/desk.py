@@ -22,9 +22,7 @@ MENU = {
 
 def short_days(user):
     """Published days from today on, in the user's scope, with fewer people signed up than places."""
-    places = (
-        Role.objects.filter(day=OuterRef("pk")).values("day").annotate(n=Sum("places")).values("n")[:1]
-    )
+    places = Role.objects.filter(day=OuterRef("pk")).values("day").annotate(n=Sum("places")).values("n")[:1]
     taken = (
         Signup.objects.filter(role__day=OuterRef("pk"), seat__isnull=False)
         .values("role__day")
