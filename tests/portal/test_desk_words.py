@@ -175,3 +175,24 @@ def test_the_english_desk_stays_english(client, admin_user, settings, desk_rows)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     text = client.get(reverse("admin:feedback_case_changelist")).content.decode()
     assert "Filter" in text and "Select Resident requests to change" in text
+
+
+def test_pictures_show_as_pictures(client, places, desk_rows, editor_shichahai, officer_fangguan):
+    """Case photos in the list and on the task page, service-day covers, and a read-only cover (an
+    editor may only view columns) are thumbnails with alt text, never file paths."""
+    from news.models import Column
+
+    column = Column.objects.create(name="走社区·看新貌", slug="walk", cover=nf.upload())
+    client.force_login(editor_shichahai)
+    for url in (
+        reverse("admin:feedback_case_changelist"),
+        reverse("admin:events_serviceday_changelist"),
+        reverse("admin:news_column_change", args=[column.pk]),
+    ):
+        text = client.get(url).content.decode()
+        assert re.search(r'<img src="[^"]+" alt="[^"]+" class="desk-thumb"', text), url
+        assert not re.search(r">[\w/.-]+\.(jpe?g|png|webp)<", text), url  # no file name shown as text
+    client.force_login(officer_fangguan)
+    task = desk_rows.tasks.get()
+    text = client.get(reverse("admin:feedback_dispatchtask_change", args=[task.pk])).content.decode()
+    assert 'class="desk-thumb"' in text
