@@ -38,6 +38,9 @@ retention     ``purge(cutoff, dry_run=False)``: erases residents' contact data o
               ``COUNTED``: how ``manage.py purge_contacts`` reports them ("{count} booking(s)");
               ``CUTOFF``: how the cutoff reads for them ("from before"); hooks with the same
               ``CUTOFF`` share one line of the report
+desk          ``MENU``: a dict model name -> one of core.desk's groups (where the staff desk lists the
+              app's models); ``todo(request)``: a list of core.desk.Todo, what needs this staff
+              member now (a bounded number of queries, whatever the data); see core.desk
 ============  ======================================================================================
 
 ``portal_app_labels()`` names the portal's own apps: district administrators get all their
@@ -60,6 +63,7 @@ HOOKS = {
     "scale": ("seed",),
     "bench": ("PAGES",),
     "retention": ("purge", "COUNTED", "CUTOFF"),
+    "desk": ("MENU", "todo"),
 }
 BLOCKS = ("home_block", "street_block", "community_block", "service_day_block")
 

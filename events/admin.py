@@ -5,6 +5,7 @@ from communities import scope
 from communities.admin_scope import ScopedInlineMixin, ScopedModelAdmin
 from communities.models import PartnerUnit
 from communities.privacy import phone_for
+from core.thumbs import thumbnail_tag
 from events import signals
 from events.models import RecurringSchedule, ResidentBooking, ServiceDay, ServiceOffering, ServiceType
 
@@ -34,7 +35,7 @@ class ServiceDayAdmin(ScopedModelAdmin):
     """A day with its services. Apps above events add their parts (volunteers: the roles inline and
     the sign-up exports) and hear of saves through events.signals."""
 
-    list_display = ["title", "date", "start_time", "community", "status"]
+    list_display = ["title", "cover_thumb", "date", "start_time", "community", "status"]
     list_filter = ["status", "community__street", "date"]
     date_hierarchy = "date"
     search_fields = ["title", "place", "community__name"]
@@ -45,6 +46,10 @@ class ServiceDayAdmin(ScopedModelAdmin):
         (_("封面"), {"fields": ["cover", "cover_alt"]}),
         (_("状态"), {"fields": ["status", "cancel_reason", "cutoff_hours"]}),
     ]
+
+    @admin.display(description=_("封面"))
+    def cover_thumb(self, obj):
+        return thumbnail_tag(obj.cover, obj.cover_alt or obj.title, link=False) if obj.cover else "—"
 
     def save_model(self, request, obj, form, change):
         was_cancelled = change and ServiceDay.objects.filter(pk=obj.pk, status=ServiceDay.Status.CANCELLED).exists()

@@ -9,7 +9,7 @@ from feedback import sms
 class FeedbackConfig(registry.PortalAppConfig):
     name = "feedback"
     verbose_name = _("吹哨报到")
-    hooks = ("blocks", "demo", "scale", "bench", "retention")
+    hooks = ("blocks", "demo", "scale", "bench", "retention", "desk")
 
     def ready(self):
         from communities import roles
