@@ -27,6 +27,11 @@ class ServiceType(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        for day in ServiceDay.objects.filter(offerings__service_type=self).distinct():
+            day.reindex()
+
 
 class RecurringSchedule(models.Model):
     """ "Every month, second Saturday, 9:00–11:30, fitness plaza": generates the coming days."""
@@ -187,11 +192,25 @@ class ServiceDay(models.Model):
         return f"{self.title}（{self.date:%Y-%m-%d}）"
 
     def save(self, *args, **kwargs):
-        self.search_text = index_text(self.title, self.place, self.description)
+        self.search_text = self._search_text(include_offerings=self.pk is not None)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("events:detail", args=[self.pk])
+
+    def _search_text(self, include_offerings=True):
+        """Title, place, description and the services offered (names, notes, descriptions): a
+        resident searching 义剪 finds the day that offers it."""
+        parts = [self.title, self.place, self.description]
+        if include_offerings:
+            for row in self.offerings.values_list("service_type__name", "service_type__description", "note"):
+                parts += row
+        return index_text(*parts)
+
+    def reindex(self):
+        """Recompute search_text after the day's services changed."""
+        self.search_text = self._search_text()
+        ServiceDay.objects.filter(pk=self.pk).update(search_text=self.search_text)
 
     def _at(self, time):
         return timezone.make_aware(datetime.datetime.combine(self.date, time))
@@ -252,8 +271,17 @@ class ServiceOffering(models.Model):
     def __str__(self):
         return f"{self.service_type} · {self.day}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.day.reindex()
+
     def get_absolute_url(self):
         return self.day.get_absolute_url() + f"#offering-{self.pk}"
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.day.reindex()
+        return result
 
     @property
     def bookable(self):
