@@ -5,7 +5,7 @@ holds them all). The snippet comes from where the words are; the services are re
 query for all the days that need them, only when the words are in them alone.
 """
 
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core import textsearch
 from events.models import ServiceDay, ServiceOffering
@@ -18,7 +18,8 @@ def _service_texts(days):
     for day_id, name, description, note in rows.values_list(
         "day_id", "service_type__name", "service_type__description", "note"
     ):
-        texts.setdefault(day_id, []).append(" ".join(filter(None, [f"{name}：{description}", note])))
+        line = f"{name}：{description}" if description else name
+        texts.setdefault(day_id, []).append(f"{line} {note}".strip())
     return texts
 
 
@@ -39,7 +40,7 @@ def search(terms, limit=20):
     services = _service_texts(in_services) if in_services else {}
     return [
         {
-            "kind": _("便民服务日"),
+            "kind": pgettext("search result kind", "便民服务日"),
             "title": f"{day.title}（{day.community.name}）",
             "url": day.get_absolute_url(),
             "snippet": textsearch.snippet(services.get(day.pk, []) + own[day.pk], terms),

@@ -8,7 +8,7 @@ sections, read in one query for all the stories that need them.
 """
 
 from django.utils.html import strip_tags
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core import textsearch
 from news.models import Story, StorySection
@@ -57,7 +57,7 @@ def search(terms, limit=50):
     sections = _section_texts(in_sections) if in_sections else {}
     return [
         {
-            "kind": _("新闻"),
+            "kind": pgettext("search result kind", "新闻"),
             "title": story.title,
             "url": story.get_absolute_url(),
             "snippet": textsearch.snippet(sections.get(story.pk, []) + own_texts[story.pk], terms),

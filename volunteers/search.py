@@ -3,7 +3,7 @@
 A team matches on its name, specialty and description; the snippet comes from whichever holds the words.
 """
 
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core import textsearch
 from volunteers.models import Team
@@ -17,7 +17,7 @@ def search(terms, limit=20):
     )[:limit]
     return [
         {
-            "kind": _("志愿服务队"),
+            "kind": pgettext("search result kind", "志愿服务队"),
             "title": team.name,
             "url": team.get_absolute_url(),
             "snippet": textsearch.snippet(
