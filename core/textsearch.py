@@ -191,10 +191,16 @@ def _cut(text, start, width):
 
 
 def highlight(text, terms):
-    """``text`` escaped, with every term wrapped in <mark>."""
-    escaped = escape(text or "")
+    """``text`` escaped, with every term wrapped in <mark>. The terms are found in the text as
+    written and each piece is escaped on its own, so a term can never match inside an entity
+    (``amp`` in ``&amp;``) and the only markup in the result is our own marks."""
+    text = str(text or "")
     if not terms:
-        return mark_safe(escaped)  # noqa: S308 - escaped above
-    pattern = re.compile("|".join(re.escape(escape(t)) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
-    # The text was escaped first and the terms are matched in their escaped form.
-    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))  # noqa: S308
+        return mark_safe(escape(text))  # noqa: S308 - escaped
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        pieces += [escape(text[last : match.start()]), "<mark>", escape(match.group(0)), "</mark>"]
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece of text escaped, the marks are ours

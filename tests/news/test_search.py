@@ -123,6 +123,9 @@ def test_highlight_escapes_first_and_marks_only_the_terms():
 
     assert highlight("<b>理发</b> & 义剪", ["理发"]) == "&lt;b&gt;<mark>理发</mark>&lt;/b&gt; &amp; 义剪"
     assert highlight("a<mark>b", ["mark"]) == "a&lt;<mark>mark</mark>&gt;b"
+    # a term never matches inside the entities escaping makes
+    assert highlight("Tom & Jerry's", ["amp", "x27"]) == "Tom &amp; Jerry&#x27;s"
+    assert highlight("A&B", ["a&b"]) == "<mark>A&amp;B</mark>"
 
 
 def test_one_chinese_character_is_a_character_query_and_nothing_else_is():
