@@ -70,6 +70,8 @@ def search_view(request):
             "query": query,
             "terms": terms,
             "too_long": too_long,
+            "one_character": textsearch.is_character_query(terms),
+            "character_limit": CHARACTER_LIMIT,
             "page_obj": page,
             "results": page.object_list,
             "total": len(results),

@@ -139,3 +139,9 @@ def test_a_service_type_renamed_is_found_under_its_new_name(places):
     assert search(["血压"], 5) == [] and len(search(["血糖"], 5)) == 1
     day.offerings.get().delete()
     assert search(["血糖"], 5) == []
+
+
+def test_a_one_character_search_says_how_it_was_read(client, haircut):
+    html = client.get("/search/", {"q": "剪"}).content.decode()
+    assert "只输入了一个字" in html and "最多 50 条" in html
+    assert "只输入了一个字" not in client.get("/search/", {"q": "义剪"}).content.decode()
