@@ -37,3 +37,17 @@ def test_one_character_search_finds_results_at_390px(phone_page, haircut):
     expect(phone_page.locator(".search-result")).to_have_count(3)
     expect(phone_page.locator(".search-result mark").first).to_have_text("剪")
     expect(phone_page.get_by_role("status")).to_contain_text("找到 3 条结果")
+
+
+def test_search_in_english_and_elder_mode_at_390px(phone_page, live_server, haircut):
+    phone_page.context.add_cookies(
+        [
+            {"name": name, "value": value, "url": live_server.url}
+            for name, value in (("elder", "1"), ("django_language", "en"))
+        ]
+    )
+    phone_page.goto("/search/?q=义剪")
+    expect(phone_page.locator(".search-kind")).to_have_text(["News", "Service day", "Volunteer team"])
+    expect(phone_page.locator(".search-result mark").first).to_have_text("义剪")
+    expect(phone_page.locator(".search-results")).not_to_contain_text("<mark>")
+    assert "mode-elder" in phone_page.evaluate("document.documentElement.className")
