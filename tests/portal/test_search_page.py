@@ -145,3 +145,15 @@ def test_a_one_character_search_says_how_it_was_read(client, haircut):
     html = client.get("/search/", {"q": "剪"}).content.decode()
     assert "只输入了一个字" in html and "最多 50 条" in html
     assert "只输入了一个字" not in client.get("/search/", {"q": "义剪"}).content.decode()
+
+
+def test_renaming_a_service_type_reindexes_its_days_in_a_fixed_number_of_queries(places, django_assert_num_queries):
+    from events.search import search
+
+    service = ef.service_type("量血压")
+    for n in range(6):
+        ef.offering(ef.day(places["sihuan"], days_ahead=n + 1), service_type=service)
+    service.name = "测血糖"
+    with django_assert_num_queries(4):  # the update, the days, their services, one bulk update
+        service.save()
+    assert len(search(["血糖"], 10)) == 6 and search(["血压"], 10) == []
