@@ -4,6 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# Exported so the portal (and anything make starts beside it) knows its own address: in development
+# SITE_URL follows them unless it is set (civic_portal/settings.py).
+export HOST PORT
 
 .DEFAULT_GOAL := help
 .PHONY: help install run serve test lint format check migrations-check messages compilemessages demo clean bench soak

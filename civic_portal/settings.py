@@ -12,7 +12,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from civic_portal.env import env_bool, env_database, env_int, env_list, env_origins, env_str
+from civic_portal.env import env_bool, env_database, env_dev_site_url, env_int, env_list, env_origins, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DJANGO_VAR_DIR", str(BASE_DIR / "var")))
@@ -235,7 +235,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Site ------------------------------------------------------------------
 SITE_NAME = _("西城社区服务平台")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address. In development, when it is not set, it follows the address the server runs on
+# (HOST and PORT, which the Makefile exports), so `PORT=8831 make run` puts :8831 in QR codes and links.
+SITE_URL = env_str("SITE_URL", env_dev_site_url() if DEBUG else "http://127.0.0.1:8000").rstrip("/")
 
 # --- Forms -----------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -20,7 +20,10 @@ in with its own files only.
 hook          the module ``<app>.<hook>`` defines
 ============  ======================================================================================
 search        ``search(terms, limit)``: a list of dicts {"kind", "title", "url", "snippet", "date",
-              "score"}; core.search merges every app's results by score, then date
+              "score"}; core.search merges every app's results by score, then date. "kind" is
+              translated words (新闻); "title" and "snippet" are plain text (never HTML: the view
+              escapes and marks them), the snippet cut by ``textsearch.snippet`` from where the
+              words are; filter with ``textsearch.filter_terms``, order with ``title_first``
 sitemaps      ``SITEMAPS``: a dict name -> Sitemap class, merged into /sitemap.xml
 blocks        any of ``home_block(request)``, ``street_block(request, street)``,
               ``community_block(request, community)``, ``service_day_block(request, day)``, each

@@ -15,6 +15,7 @@ def community_block(request, community):
     cases = list(
         Case.objects.published()
         .solved()
+        .with_resolution()
         .filter(community=community)
         .select_related("category")
         .prefetch_related(

@@ -108,6 +108,14 @@ class CaseQuerySet(models.QuerySet):
     def with_public_relations(self):
         return self.select_related("community__street", "category")
 
+    def with_resolution(self):
+        """Annotates ``resolution``: what was done, as told to residents (the note of the latest
+        public 办结 entry, stored without phone numbers), read in the same query."""
+        latest = TimelineEntry.objects.filter(
+            case=models.OuterRef("pk"), action=TimelineEntry.Action.RESOLVED, is_public=True
+        ).order_by("-created_at", "-pk")
+        return self.annotate(resolution=models.Subquery(latest.values("note")[:1]))
+
 
 class Case(models.Model):
     """A resident's report (居民诉求) and everything done about it."""
