@@ -76,7 +76,7 @@ def test_board_shows_rates_and_svg(client, known):
     html = client.get("/feedback/").content.decode()
     assert "<svg" in html and "响应率" in html
     assert "67%" in html and "50%" in html
-    assert "样本不足" in html
+    assert "件数太少" in html
 
 
 def test_board_street_filter(client, known):
