@@ -37,6 +37,13 @@ def _shift(first, months):
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
+def _first_upcoming(page, upcoming):
+    """The next service day: the agenda's first page already starts with it; other pages ask once."""
+    if page.number != 1:
+        return upcoming.first()
+    return page.object_list[0] if page.object_list else None
+
+
 class DayListView(ListView):
     template_name = "events/list.html"
     context_object_name = "days"
@@ -59,16 +66,13 @@ class DayListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         q, street, community = self.get_filters()
-        page = context["page_obj"]
-        # The agenda's first page already starts at the next service day; other pages ask once.
-        if page.number == 1:
-            next_day = page.object_list[0] if page.object_list else None
-        else:
-            next_day = self.object_list.first()
+        next_day = _first_upcoming(context["page_obj"], self.object_list)
         first = _month(self.request, next_day)
         last = _shift(first, 1) - datetime.timedelta(days=1)
         in_month = {}
-        for day in ServiceDay.objects.visible().filter(q, date__range=(first, last)).select_related("community__street"):
+        for day in (
+            ServiceDay.objects.visible().filter(q, date__range=(first, last)).select_related("community__street")
+        ):
             in_month.setdefault(day.date, []).append(day)
         weeks = [
             [(d, in_month.get(d, [])) if d.month == first.month else (None, []) for d in week]
