@@ -48,7 +48,7 @@ class _Svg:
             width = f"{max(share * 100, 0.5):.1f}%"
             self.parts.append(f'<rect x="0" y="{self.y}" width="{width}" height="{BAR_H}" fill="{colour}"/>')
             self.y += BAR_H
-        self.y += 6
+        self.y += 10
 
     def gap(self, height=14):
         self.y += height

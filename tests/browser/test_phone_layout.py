@@ -148,6 +148,22 @@ def test_every_public_page_fits_a_phone_in_every_mode(browser, live_server, demo
     assert not problems, "\n".join(problems)
 
 
+def test_menu_opens_from_the_keyboard_and_escape_closes_it(phone_page, db):
+    phone_page.goto("/volunteers/")
+    button = phone_page.locator(".nav-menu-button")
+    links = phone_page.get_by_role("navigation", name="主导航").get_by_role("link")
+    expect(links.first).to_be_hidden()
+    button.focus()
+    phone_page.keyboard.press("Enter")
+    expect(links.first).to_be_visible()
+    current = phone_page.get_by_role("link", name="志愿服务", exact=True)
+    expect(current).to_have_attribute("aria-current", "page")
+    assert current.bounding_box()["height"] >= 44  # a big tap target
+    phone_page.keyboard.press("Escape")
+    expect(links.first).to_be_hidden()
+    expect(button).to_be_focused()
+
+
 def test_month_links_point_the_right_way_and_tables_stack_into_cards(phone_page, live_server, demo):
     phone_page.goto("/events/")
     arrows = phone_page.evaluate(
