@@ -19,7 +19,9 @@ from events.forms import BookingForm
 from events.models import ResidentBooking, ServiceDay, ServiceOffering
 
 
-def _month(request):
+def _month(request, next_day=None):
+    """The month asked for; without one, the month of the next service day (this month when
+    its days are all past, the calendar would open on an empty grid), else this month."""
     raw = request.GET.get("month", "")
     try:
         year, month = (int(part) for part in raw[:7].split("-"))
@@ -27,12 +29,19 @@ def _month(request):
             raise ValueError
         return datetime.date(year, month, 1)
     except ValueError:
-        return timezone.localdate().replace(day=1)
+        return (next_day.date if next_day else timezone.localdate()).replace(day=1)
 
 
 def _shift(first, months):
     index = first.year * 12 + first.month - 1 + months
     return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _first_upcoming(page, upcoming):
+    """The next service day: the agenda's first page already starts with it; other pages ask once."""
+    if page.number != 1:
+        return upcoming.first()
+    return page.object_list[0] if page.object_list else None
 
 
 class DayListView(ListView):
@@ -57,15 +66,20 @@ class DayListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         q, street, community = self.get_filters()
-        first = _month(self.request)
+        next_day = _first_upcoming(context["page_obj"], self.object_list)
+        first = _month(self.request, next_day)
         last = _shift(first, 1) - datetime.timedelta(days=1)
         in_month = {}
-        for day in ServiceDay.objects.visible().filter(q, date__range=(first, last)).select_related("community"):
+        for day in (
+            ServiceDay.objects.visible().filter(q, date__range=(first, last)).select_related("community__street")
+        ):
             in_month.setdefault(day.date, []).append(day)
         weeks = [
             [(d, in_month.get(d, [])) if d.month == first.month else (None, []) for d in week]
             for week in calendar.Calendar().monthdatescalendar(first.year, first.month)
         ]
+        # The same month as a list, for phones: the grid does not fit 390 px.
+        month_days = [day for date in sorted(in_month) for day in in_month[date]]
         context.update(
             streets=Street.objects.prefetch_related(
                 Prefetch("communities", queryset=Community.objects.order_by("sort_order", "name"))
@@ -76,6 +90,8 @@ class DayListView(ListView):
             prev_month=_shift(first, -1),
             next_month=_shift(first, 1),
             weeks=weeks,
+            month_days=month_days,
+            next_day=next_day,
             weekdays=[_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")],
             today=timezone.localdate(),
         )
