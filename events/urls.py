@@ -11,4 +11,5 @@ urlpatterns = [
     path("communities/<int:pk>.ics", views.community_ics, name="community_ics"),
     path("offerings/<int:pk>/book/", views.book_view, name="book"),
     path("bookings/<uuid:token>/", views.booking_view, name="booking"),
+    path("my/bookings/<int:pk>/cancel/", views.my_cancel, name="my_cancel"),
 ]

@@ -4,13 +4,14 @@ import datetime
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
 from communities.models import Community, Street
-from core import ratelimit
+from core import mine, ratelimit
 from core.blocks import collect
 from core.params import id_or_none
 from events import ics
@@ -170,3 +171,22 @@ def booking_view(request, token):
             messages.success(request, _("预约已取消，名额已让给排队的居民。"))
         return redirect(booking)
     return render(request, "events/booking.html", {"booking": booking, "day": booking.offering.day})
+
+
+@require_POST
+def my_cancel(request, pk):
+    """Cancel from 我的事项: only a booking of the phone this session verified (another's is a 404)."""
+    phone = mine.signed_in_phone(request)
+    if phone is None:
+        messages.error(request, _("为保护您的信息，请重新验证手机号。"))
+        return redirect("my_things")
+    booking = get_object_or_404(ResidentBooking.objects.select_related("offering__service_type"), pk=pk, phone=phone)
+    try:
+        cancel_booking(booking.token)
+    except BookingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("已取消“%(service)s”的预约，名额已让给排队的居民。") % {"service": booking.offering.service_type}
+        )
+    return redirect(reverse("my_things") + f"#my-booking-{booking.pk}")

@@ -1,8 +1,11 @@
 """Blocks for the home, community and service-day pages (see core/blocks.py)."""
 
-from django.db.models import Count
+import datetime
 
-from volunteers.models import Role, Signup, Team
+from django.db.models import Count
+from django.utils import timezone
+
+from volunteers.models import HomeVisit, Role, Signup, Team
 from volunteers.views import wanted_roles
 
 
@@ -28,3 +31,16 @@ def service_day_block(request, day):
     for role in roles:
         role.mine = mine.get(role.pk)
     return {"template": "volunteers/day_roles.html", "roles": roles}
+
+
+def my_things_block(request, phone):
+    """我的事项: this phone's home-visit requests of the last year (core/mine.py)."""
+    since = timezone.now() - datetime.timedelta(days=365)
+    visits = list(
+        HomeVisit.objects.filter(phone=phone, created_at__gte=since)
+        .select_related("community", "team")
+        .order_by("-created_at")
+    )
+    if not visits:
+        return None  # most residents never ask for a visit: no empty section for them
+    return {"template": "volunteers/my_visits.html", "visits": visits}
