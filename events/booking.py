@@ -5,6 +5,8 @@ The locking and seat allocation are not repeated here: they come from ``core.cap
 the same seat (``booking_unique_seat``).
 """
 
+import uuid
+
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,3 +98,24 @@ def promote_waiting(day):
         with capacity.capacity_lock(ServiceOffering, offering_id) as offering:
             count += len(_fill(offering))
     return count
+
+
+def submission_for(submission, offering_id):
+    """The submission number of one service's booking within a multi-service form: the same form sent
+    twice gives the same numbers, so each booking stays harmless to repeat."""
+    return uuid.uuid5(submission, f"offering:{offering_id}")
+
+
+def book_many(offering_ids, name, phone, submission):
+    """One form, several services of one day. Each service is booked on its own (its own lock and
+    transaction, as ``book``): a full one gives a waiting-list number, a refused one its reason, and
+    the others are booked all the same. Returns [(offering_id, booking or None, refusal or "")]."""
+    results = []
+    for offering_id in offering_ids:
+        try:
+            booking = book(offering_id, name, phone, submission_for(submission, offering_id))
+        except BookingError as exc:
+            results.append((offering_id, None, exc.message))
+        else:
+            results.append((offering_id, booking, ""))
+    return results

@@ -3,6 +3,7 @@ import datetime
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +16,8 @@ from core import mine, ratelimit
 from core.blocks import collect
 from core.params import id_or_none
 from events import ics
-from events.booking import BookingError, book, cancel_booking
-from events.forms import BookingForm
+from events.booking import BookingError, book, book_many, cancel_booking, submission_for
+from events.forms import BookingForm, MultiBookingForm
 from events.models import ResidentBooking, ServiceDay, ServiceOffering
 
 
@@ -87,7 +88,7 @@ def _day_queryset():
     return ServiceDay.objects.visible().select_related("community__street")
 
 
-def day_context(request, day, forms=None):
+def day_context(request, day, forms=None, many_form=None):
     offerings = (
         ServiceOffering.objects.filter(day=day)
         .select_related("service_type", "partner_unit")
@@ -97,8 +98,16 @@ def day_context(request, day, forms=None):
     for offering in offerings:
         offering.places_left = max((offering.resident_places or 0) - offering.taken, 0)
         offering.form = forms.get(offering.pk) or (BookingForm(offering=offering) if offering.bookable else None)
+    bookable = [offering for offering in offerings if offering.bookable]
+    if many_form is None and day.is_open and len(bookable) > 1:  # one service: its own form is the form
+        many_form = MultiBookingForm(offerings=bookable)
     # The apps above events add their parts of the day (volunteers: the roles to sign up for).
-    return {"day": day, "offerings": offerings, "blocks": collect("service_day_block", request, day)}
+    return {
+        "day": day,
+        "offerings": offerings,
+        "many_form": many_form,
+        "blocks": collect("service_day_block", request, day),
+    }
 
 
 class DayDetailView(DetailView):
@@ -155,6 +164,61 @@ def book_view(request, pk):
     day = _day_queryset().get(pk=offering.day_id)
     context = day_context(request, day, forms={offering.pk: form})
     return render(request, "events/detail.html", context, status=status if form.errors else 200)
+
+
+@require_POST
+def book_many_view(request, pk):
+    """Several services of one day in one form; each is booked, waitlisted or refused on its own."""
+    day = get_object_or_404(_day_queryset(), pk=pk)
+    bookable = list(
+        ServiceOffering.objects.filter(day=day, resident_places__isnull=False)
+        .select_related("service_type")
+        .annotate(taken=Count("bookings", filter=Q(bookings__seat__isnull=False)))
+    )
+    for offering in bookable:
+        offering.places_left = max(offering.resident_places - offering.taken, 0)
+    form = MultiBookingForm(request.POST, offerings=bookable)
+    status = 400
+    if form.is_valid() and not ratelimit.allow(
+        request, "booking", form.cleaned_data["submission"], phone=form.cleaned_data["phone"]
+    ):
+        form.add_error(None, ratelimit.MESSAGE)
+        status = 429
+    elif form.is_valid():
+        data = form.cleaned_data
+        ids = [offering.pk for offering in sorted(data["offerings"], key=lambda o: (o.sort_order, o.pk))]
+        results = book_many(ids, data["name"], data["phone"], data["submission"])
+        names = {offering.pk: offering.service_type.name for offering in bookable}
+        refusals = [
+            _("“%(service)s”没有预约上：%(reason)s") % {"service": names[offering_id], "reason": refusal}
+            for offering_id, _booking, refusal in results
+            if refusal
+        ]
+        if any(booking for _id, booking, _refusal in results):
+            for refusal in refusals:  # the others are booked: the refusals go with them to the next page
+                messages.error(request, refusal)
+            return redirect("events:booked_many", day.pk, data["submission"])
+        for refusal in refusals:  # nothing booked: the form again, with what was typed
+            form.add_error(None, refusal)
+        status = 409
+    context = day_context(request, day, many_form=form)
+    return render(request, "events/detail.html", context, status=status)
+
+
+@require_GET
+def booked_many_view(request, pk, submission):
+    """What one multi-service form brought: each booking with its number (the form's number is the key)."""
+    day = get_object_or_404(_day_queryset(), pk=pk)
+    offering_ids = list(ServiceOffering.objects.filter(day=day).values_list("pk", flat=True))
+    wanted = [submission_for(submission, offering_id) for offering_id in offering_ids]
+    bookings = list(
+        ResidentBooking.objects.filter(submission__in=wanted, offering__day=day).select_related(
+            "offering__service_type"
+        )
+    )
+    if not bookings:
+        raise Http404
+    return render(request, "events/booked_many.html", {"day": day, "bookings": bookings})
 
 
 @require_http_methods(["GET", "POST"])
