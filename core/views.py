@@ -124,7 +124,8 @@ def _my_page(request, phone_form=None, code_form=None, status=200):
     if phone:
         context.update(masked=mask_phone(phone), blocks=collect("my_things_block", request, phone))
     else:
-        pending = request.session.get(mine.SESSION_PENDING)
+        # A phone form with mistakes is step 1 again, whatever code was asked for before.
+        pending = None if phone_form is not None else request.session.get(mine.SESSION_PENDING)
         context.update(
             pending=pending and mask_phone(pending),
             phone_form=phone_form or PhoneForm(),

@@ -4,8 +4,6 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.models import ServiceOffering
-
 PHONE_RE = re.compile(r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$")
 
 
@@ -45,14 +43,13 @@ class BookingForm(forms.Form):
 class MultiBookingForm(forms.Form):
     """One form for several services of one day: the resident ticks them and gives name and phone once."""
 
-    offerings = forms.ModelMultipleChoiceField(
+    offerings = forms.TypedMultipleChoiceField(
         label=_("要预约的服务（可多选）"),
-        queryset=None,
+        coerce=int,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": _("请至少勾选一项服务。"),
             "invalid_choice": _("所选的服务已有变化，请重新勾选。"),
-            "invalid_pk_value": _("所选的服务已有变化，请重新勾选。"),
         },
     )
     name = forms.CharField(label=_("姓名（必填）"), max_length=50)
@@ -68,10 +65,8 @@ class MultiBookingForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("submission", uuid.uuid4())
         kwargs.setdefault("auto_id", "id_many_%s")
         super().__init__(*args, **kwargs)
-        offerings = list(offerings or [])
-        self.fields["offerings"].queryset = ServiceOffering.objects.filter(pk__in=[o.pk for o in offerings])
-        by_pk = {o.pk: o for o in offerings}
-        self.fields["offerings"].label_from_instance = lambda offering: _choice_label(by_pk.get(offering.pk, offering))
+        # Choices from the day's offerings already read for the page: no query of its own.
+        self.fields["offerings"].choices = [(offering.pk, _choice_label(offering)) for offering in offerings or ()]
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

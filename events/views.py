@@ -173,6 +173,7 @@ def book_many_view(request, pk):
     bookable = list(
         ServiceOffering.objects.filter(day=day, resident_places__isnull=False)
         .select_related("service_type")
+        .order_by("sort_order", "pk")
         .annotate(taken=Count("bookings", filter=Q(bookings__seat__isnull=False)))
     )
     for offering in bookable:
@@ -186,7 +187,7 @@ def book_many_view(request, pk):
         status = 429
     elif form.is_valid():
         data = form.cleaned_data
-        ids = [offering.pk for offering in sorted(data["offerings"], key=lambda o: (o.sort_order, o.pk))]
+        ids = [offering.pk for offering in bookable if offering.pk in data["offerings"]]  # in the page's order
         results = book_many(ids, data["name"], data["phone"], data["submission"])
         names = {offering.pk: offering.service_type.name for offering in bookable}
         refusals = [
