@@ -17,7 +17,8 @@ PRODUCTION = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "k" * 50, "DJANGO_AL
 
 
 def run(code, command=("shell", "-c"), **variables):
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "FEEDBACK_", "SMS_"))}
+    ours = ("DJANGO_", "DATABASE_URL", "FEEDBACK_", "SMS_")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     environ.update(variables)
     return subprocess.run(
         [sys.executable, "manage.py", *command, *([code] if code else [])],
