@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -254,4 +253,4 @@ def my_cancel(request, pk):
         messages.success(
             request, _("已取消“%(service)s”的预约，名额已让给排队的居民。") % {"service": booking.offering.service_type}
         )
-    return redirect(reverse("my_things") + f"#my-booking-{booking.pk}")
+    return redirect("my_things")  # the message heads the page, in view (an anchor would scroll past it)

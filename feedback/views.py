@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -343,7 +342,7 @@ def _my_case(view):
             return redirect("my_things")
         case = get_object_or_404(Case, code=code, contact_phone=phone)
         view(request, case)
-        return redirect(reverse("my_things") + f"#my-case-{case.pk}")
+        return redirect("my_things")  # the message heads the page, in view
 
     return wrapped
 

@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Prefetch, Sum
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -285,4 +284,4 @@ def my_cancel_visit(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("上门服务申请已取消。"))
-    return redirect(reverse("my_things") + f"#my-visit-{visit.pk}")
+    return redirect("my_things")  # the message heads the page, in view
