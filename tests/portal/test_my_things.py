@@ -299,3 +299,32 @@ def test_the_reporter_adds_information_and_rates(client, things, outbox, django_
     assert "评价办理结果" in page
     client.post(f"/feedback/my/{case.code}/rate/", {f"r{case.pk}-rating": "satisfied"})
     assert Case.objects.get(pk=case.pk).status == Case.Status.CONFIRMED
+
+
+def test_query_count_of_the_signed_in_page_is_pinned(
+    client, places, make_case, outbox, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add_things(n):
+        for _ in range(n):
+            offering = ef.offering(ef.day(places["sihuan"], days_ahead=5), places=2)
+            ResidentBooking.objects.create(
+                offering=offering, name="王", phone=ALICE, status="confirmed", seat=1, number=1, submission=uuid.uuid4()
+            )
+            HomeVisit.objects.create(
+                community=places["sihuan"], resident_name="王", phone=ALICE, address="x", need="理发"
+            )
+            make_case(contact_name="王", contact_phone=ALICE, consent=True)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/my/").status_code == 200
+        return len(ctx.captured_queries)
+
+    sign_in(client, ALICE, outbox, django_capture_on_commit_callbacks)
+    add_things(1)
+    few = count()
+    add_things(6)
+    assert count() == few == 4  # the session, then one query each: bookings, home visits, cases
