@@ -80,12 +80,7 @@ class AliyunSMSBackend:
         from alibabacloud_dysmsapi20170525.client import Client
         from alibabacloud_tea_openapi import models as openapi
 
-        missing = [
-            name
-            for name in ("ALIYUN_SMS_ACCESS_KEY_ID", "ALIYUN_SMS_ACCESS_KEY_SECRET", "ALIYUN_SMS_SIGN_NAME")
-            + ("ALIYUN_SMS_TEMPLATE_NOTICE", "ALIYUN_SMS_TEMPLATE_CODE")
-            if not getattr(settings, name, "")
-        ]
+        missing = [name for name in ALIYUN_SETTINGS if not getattr(settings, name, "")]
         if missing:
             raise ImproperlyConfigured(f"SMS_BACKEND=core.sms.AliyunSMSBackend needs {', '.join(missing)}.")
         config = openapi.Config(
@@ -115,9 +110,29 @@ class AliyunSMSBackend:
         return self._send(phone, settings.ALIYUN_SMS_TEMPLATE_CODE, {"code": code})
 
 
+ALIYUN = "core.sms.AliyunSMSBackend"
+ALIYUN_SETTINGS = (
+    "ALIYUN_SMS_ACCESS_KEY_ID",
+    "ALIYUN_SMS_ACCESS_KEY_SECRET",
+    "ALIYUN_SMS_SIGN_NAME",
+    "ALIYUN_SMS_TEMPLATE_NOTICE",
+    "ALIYUN_SMS_TEMPLATE_CODE",
+)
+
+
 def check_backend(app_configs=None, **kwargs):
     """System check (manage.py check, migrate, runserver): no console backend in production, even when
-    settings are changed in code. The environment's own value is refused by settings.py at start-up."""
+    settings are changed in code (the environment's own value is refused by settings.py at start-up);
+    the Alibaba Cloud backend with every variable it needs."""
+    missing = [name for name in ALIYUN_SETTINGS if not getattr(settings, name, "")]
+    if backend_path() == ALIYUN and missing:
+        return [
+            Error(
+                f"SMS_BACKEND={ALIYUN} needs {', '.join(missing)}.",
+                hint="Set them in the environment (docs/configuration.md, Text messages and notices).",
+                id="core.E003",
+            )
+        ]
     if not settings.DEBUG and backend_path() in CONSOLES:
         return [
             Error(

@@ -151,9 +151,12 @@ def test_codes_go_through_the_providers_code_template(settings):
 def test_the_aliyun_backend_names_what_is_missing(settings):
     from django.core.exceptions import ImproperlyConfigured
 
+    settings.SMS_BACKEND = "core.sms.AliyunSMSBackend"
     settings.ALIYUN_SMS_ACCESS_KEY_ID = ""
     with pytest.raises(ImproperlyConfigured, match="ALIYUN_SMS_ACCESS_KEY_ID"):
         sms.AliyunSMSBackend()
+    (error,) = sms.check_backend()
+    assert error.id == "core.E003" and "ALIYUN_SMS_ACCESS_KEY_ID" in error.msg
 
 
 def test_the_aliyun_backend_sends_a_template(settings):
