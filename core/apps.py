@@ -11,11 +11,12 @@ class CoreConfig(AppConfig):
     verbose_name = "Civic portal core"
 
     def ready(self):
-        from core import audit, pagecache, registry
+        from core import audit, pagecache, registry, sms
 
         audit.connect()
         pagecache.connect()
         checks.register(registry.check)
+        checks.register(sms.check_backend)  # no console SMS backend in production
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -26,9 +26,10 @@ search        ``search(terms, limit)``: a list of dicts {"kind", "title", "url",
               words are; filter with ``textsearch.filter_terms``, order with ``title_first``
 sitemaps      ``SITEMAPS``: a dict name -> Sitemap class, merged into /sitemap.xml
 blocks        any of ``home_block(request)``, ``street_block(request, street)``,
-              ``community_block(request, community)``, ``service_day_block(request, day)``, each
-              returning None or a dict with at least ``template`` (and the context it needs); shown
-              on home, street, community and service-day pages
+              ``community_block(request, community)``, ``service_day_block(request, day)``,
+              ``my_things_block(request, phone)``, each returning None or a dict with at least
+              ``template`` (and the context it needs); shown on home, street, community, service-day
+              pages and 我的事项 (the resident's own rows for a verified phone, core/mine.py)
 demo          ``load(ctx)``: the app's demo content, safe to run again; ``ctx.stdout`` takes a summary
               line, ``ctx.picture(seed, palette, size=(1200, 800), worn=False)`` draws a picture
               (a ContentFile); run by ``manage.py load_demo``, each app in its own transaction
@@ -68,7 +69,7 @@ HOOKS = {
     "retention": ("purge", "COUNTED", "CUTOFF"),
     "desk": ("MENU", "todo"),
 }
-BLOCKS = ("home_block", "street_block", "community_block", "service_day_block")
+BLOCKS = ("home_block", "street_block", "community_block", "service_day_block", "my_things_block")
 
 
 class PortalAppConfig(AppConfig):

@@ -28,8 +28,10 @@ def _tokens(request):
     return tokens
 
 
-def remember(request, response, booking):
-    tokens = [t for t in _tokens(request) if t != booking.token][-(KEEP - 1) :] + [booking.token]
+def remember(request, response, *bookings):
+    """Adds the bookings just made (one form may book several services) to this browser's cookie."""
+    new = [booking.token for booking in bookings]
+    tokens = [t for t in _tokens(request) if t not in new][-max(KEEP - len(new), 0) :] + new[-KEEP:]
     response.set_signed_cookie(
         COOKIE,
         ",".join(str(t) for t in tokens),

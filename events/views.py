@@ -3,6 +3,7 @@ import datetime
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,12 +11,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import DetailView, ListView
 
 from communities.models import Community, Street
-from core import ratelimit, targeted
+from core import mine, ratelimit, targeted
 from core.blocks import collect
 from core.params import id_or_none
 from events import ics, remembered
-from events.booking import BookingError, book, cancel_booking
-from events.forms import BookingForm
+from events.booking import BookingError, book, book_many, cancel_booking, submission_for
+from events.forms import BookingForm, MultiBookingForm
 from events.models import ResidentBooking, ServiceDay, ServiceOffering
 
 
@@ -102,20 +103,28 @@ def _day_queryset():
     return ServiceDay.objects.visible().select_related("community__street")
 
 
-def day_context(request, day, forms=None):
+def day_context(request, day, forms=None, many_form=None):
     offerings = (
         ServiceOffering.objects.filter(day=day)
         .select_related("service_type", "partner_unit")
         .annotate(taken=Count("bookings", filter=Q(bookings__seat__isnull=False)))
     )
     forms = forms or {}
-    mine = remembered.bookings_on(request, day)
+    booked_here = remembered.bookings_on(request, day)
     for offering in offerings:
         offering.places_left = max((offering.resident_places or 0) - offering.taken, 0)
-        offering.my_booking = mine.get(offering.pk)
+        offering.my_booking = booked_here.get(offering.pk)
         offering.form = forms.get(offering.pk) or (BookingForm(offering=offering) if offering.bookable else None)
+    bookable = [offering for offering in offerings if offering.bookable]
+    if many_form is None and day.is_open and len(bookable) > 1:  # one service: its own form is the form
+        many_form = MultiBookingForm(offerings=bookable)
     # The apps above events add their parts of the day (volunteers: the roles to sign up for).
-    return {"day": day, "offerings": offerings, "blocks": collect("service_day_block", request, day)}
+    return {
+        "day": day,
+        "offerings": offerings,
+        "many_form": many_form,
+        "blocks": collect("service_day_block", request, day),
+    }
 
 
 class DayDetailView(DetailView):
@@ -178,6 +187,63 @@ def book_view(request, pk):
     return render(request, "events/detail.html", context, status=status if form.errors else 200)
 
 
+@require_POST
+def book_many_view(request, pk):
+    """Several services of one day in one form; each is booked, waitlisted or refused on its own."""
+    day = get_object_or_404(_day_queryset(), pk=pk)
+    bookable = list(
+        ServiceOffering.objects.filter(day=day, resident_places__isnull=False)
+        .select_related("service_type")
+        .order_by("sort_order", "pk")
+        .annotate(taken=Count("bookings", filter=Q(bookings__seat__isnull=False)))
+    )
+    for offering in bookable:
+        offering.places_left = max(offering.resident_places - offering.taken, 0)
+    form = MultiBookingForm(request.POST, offerings=bookable)
+    status = 400
+    if form.is_valid() and not ratelimit.allow(
+        request, "booking", form.cleaned_data["submission"], phone=form.cleaned_data["phone"]
+    ):
+        form.add_error(None, ratelimit.MESSAGE)
+        status = 429
+    elif form.is_valid():
+        data = form.cleaned_data
+        ids = [offering.pk for offering in bookable if offering.pk in data["offerings"]]  # in the page's order
+        results = book_many(ids, data["name"], data["phone"], data["submission"])
+        names = {offering.pk: offering.service_type.name for offering in bookable}
+        refusals = [
+            _("“%(service)s”没有预约上：%(reason)s") % {"service": names[offering_id], "reason": refusal}
+            for offering_id, _booking, refusal in results
+            if refusal
+        ]
+        booked = [booking for _id, booking, _refusal in results if booking]
+        if booked:
+            for refusal in refusals:  # the others are booked: the refusals go with them to the next page
+                messages.error(request, refusal)
+            return remembered.remember(request, redirect("events:booked_many", day.pk, data["submission"]), *booked)
+        for refusal in refusals:  # nothing booked: the form again, with what was typed
+            form.add_error(None, refusal)
+        status = 409
+    context = day_context(request, day, many_form=form)
+    return render(request, "events/detail.html", context, status=status)
+
+
+@require_GET
+def booked_many_view(request, pk, submission):
+    """What one multi-service form brought: each booking with its number (the form's number is the key)."""
+    day = get_object_or_404(_day_queryset(), pk=pk)
+    offering_ids = list(ServiceOffering.objects.filter(day=day).values_list("pk", flat=True))
+    wanted = [submission_for(submission, offering_id) for offering_id in offering_ids]
+    bookings = list(
+        ResidentBooking.objects.filter(submission__in=wanted, offering__day=day).select_related(
+            "offering__service_type"
+        )
+    )
+    if not bookings:
+        raise Http404
+    return render(request, "events/booked_many.html", {"day": day, "bookings": bookings})
+
+
 @require_http_methods(["GET", "POST"])
 def booking_view(request, token):
     booking = get_object_or_404(
@@ -193,3 +259,22 @@ def booking_view(request, token):
             messages.success(request, _("预约已取消，名额已让给排队的居民。"))
         return redirect(booking)
     return render(request, "events/booking.html", {"booking": booking, "day": booking.offering.day})
+
+
+@require_POST
+def my_cancel(request, pk):
+    """Cancel from 我的事项: only a booking of the phone this session verified (another's is a 404)."""
+    phone = mine.signed_in_phone(request)
+    if phone is None:
+        messages.error(request, _("为保护您的信息，请重新验证手机号。"))
+        return redirect("my_things")
+    booking = get_object_or_404(ResidentBooking.objects.select_related("offering__service_type"), pk=pk, phone=phone)
+    try:
+        cancel_booking(booking.token)
+    except BookingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("已取消“%(service)s”的预约，名额已让给排队的居民。") % {"service": booking.offering.service_type}
+        )
+    return redirect("my_things")  # the message heads the page, in view (an anchor would scroll past it)

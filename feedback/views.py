@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import ratelimit, targeted
+from core.mine import signed_in_phone
 from core.params import id_or_none
 from feedback import charts, conf, figures, owner, workflow
 from feedback.forms import CaseForm, RatingForm, ResidentNoteForm, StreetFilterForm, TrackLookupForm
@@ -330,3 +331,59 @@ def figures_csv(request):
 
 def _pct(rate):
     return "" if rate is None else f"{rate * 100:.1f}%"
+
+
+def _my_case(view):
+    """我的事项's actions on a case: only a case reported with the phone this session verified."""
+
+    @functools.wraps(view)
+    def wrapped(request, code):
+        phone = signed_in_phone(request)
+        if phone is None:
+            messages.error(request, _("为保护您的信息，请重新验证手机号。"))
+            return redirect("my_things")
+        case = get_object_or_404(Case, code=code, contact_phone=phone)
+        view(request, case)
+        return redirect("my_things")  # the message heads the page, in view
+
+    return wrapped
+
+
+def _form_problem(form):
+    return next(iter(e for errors in form.errors.values() for e in errors), _("请按提示修改后再提交。"))
+
+
+@require_POST
+@_my_case
+def my_rate(request, case):
+    form = RatingForm(request.POST, prefix=f"r{case.pk}")
+    if not form.is_valid():
+        messages.error(request, _("评价没有提交：%(problem)s") % {"problem": _form_problem(form)})
+        return
+    try:
+        workflow.rate(case, form.cleaned_data["rating"], form.cleaned_data["comment"])
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        if case.status == Case.Status.REOPENED:
+            messages.info(request, _("收到您的意见，诉求已重新交给社区办理。"))
+        else:
+            messages.success(request, _("谢谢您的评价！"))
+
+
+@require_POST
+@_my_case
+def my_note(request, case):
+    form = ResidentNoteForm(request.POST, prefix=f"n{case.pk}")
+    if not form.is_valid():
+        messages.error(request, _("补充情况没有提交：%(problem)s") % {"problem": _form_problem(form)})
+        return
+    if not ratelimit.allow(request, "resident_note", case=case.pk):
+        messages.error(request, ratelimit.MESSAGE)
+        return
+    try:
+        workflow.resident_note(case, form.cleaned_data["note"])
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已补充，社区工作人员会看到。"))

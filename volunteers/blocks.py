@@ -1,9 +1,12 @@
 """Blocks for the home, community and service-day pages (see core/blocks.py)."""
 
+import datetime
+
 from django.db.models import Count
+from django.utils import timezone
 
 from volunteers import signup as rules
-from volunteers.models import Role, Team
+from volunteers.models import HomeVisit, Role, Team
 from volunteers.views import wanted_roles
 
 
@@ -33,3 +36,16 @@ def service_day_block(request, day):
         role.mine = standing.signup_for(role) if standing else None
         role.refusal = rules.refusal(role, standing) if standing else None
     return {"template": "volunteers/day_roles.html", "roles": roles}
+
+
+def my_things_block(request, phone):
+    """我的事项: this phone's home-visit requests of the last year (core/mine.py)."""
+    since = timezone.now() - datetime.timedelta(days=365)
+    visits = list(
+        HomeVisit.objects.filter(phone=phone, created_at__gte=since)
+        .select_related("community", "team")
+        .order_by("-created_at")
+    )
+    if not visits:
+        return None  # most residents never ask for a visit: no empty section for them
+    return {"template": "volunteers/my_visits.html", "visits": visits}

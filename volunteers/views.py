@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, TemplateView
 
-from core import ratelimit, targeted
+from core import mine, ratelimit, targeted
 from core.params import id_or_none
 from events import ics
 from volunteers import signup as rules
 from volunteers.forms import HomeVisitForm, ProfileForm
-from volunteers.hours import accept_visit
+from volunteers.hours import accept_visit, cancel_visit
 from volunteers.models import HomeVisit, HoursEntry, Role, Signup, Team, Volunteer, next_star, star_level
 
 
@@ -272,3 +272,20 @@ def accept_home_visit(request, pk):
     else:
         messages.success(request, _("已接单：%(v)s。完成后请社区工作人员登记时长。") % {"v": visit.resident_name})
     return redirect("volunteers:me")
+
+
+@require_POST
+def my_cancel_visit(request, pk):
+    """Withdraw a home-visit request from 我的事项: only one of the verified phone's (another's is a 404)."""
+    phone = mine.signed_in_phone(request)
+    if phone is None:
+        messages.error(request, _("为保护您的信息，请重新验证手机号。"))
+        return redirect("my_things")
+    visit = get_object_or_404(HomeVisit, pk=pk, phone=phone)
+    try:
+        cancel_visit(visit.pk)
+    except rules.SignupError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("上门服务申请已取消。"))
+    return redirect("my_things")  # the message heads the page, in view

@@ -82,7 +82,7 @@ def test_the_link_goes_to_the_email_and_phone_left_and_never_into_the_log(
     assert "[SMS to" in printed  # the console gateway (the default) still shows the message ...
     assert secret not in printed and secret not in caplog.text  # ... without the secret
 
-    settings.FEEDBACK_SMS_BACKEND = "tests.feedback.sms_backend.LocmemSMSBackend"
+    settings.SMS_BACKEND = "tests.feedback.sms_backend.LocmemSMSBackend"
     LocmemSMSBackend.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         case, secret, _response = submit(client, places, category)
