@@ -4,6 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# Exported so the portal (and anything make starts beside it) knows its own address: in development
+# SITE_URL follows them unless it is set (civic_portal/settings.py).
+export HOST PORT
 
 .DEFAULT_GOAL := help
 .PHONY: help install run serve test lint format check migrations-check messages compilemessages demo clean bench soak
@@ -30,11 +33,16 @@ demo: install compilemessages ## Migrate and load the demo content (safe to repe
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
-run: demo ## Bring up the portal with demo content at http://$(HOST):$(PORT)
+# The notice worker (texts and e-mails to residents, core/notices.py) runs in the background beside
+# the server and is stopped with it, however the server ends (Ctrl-C included).
+run: demo ## Bring up the portal with demo content and the notice worker at http://$(HOST):$(PORT)
 	@echo ""
 	@echo "  Portal:   http://$(HOST):$(PORT)/          Staff: http://$(HOST):$(PORT)/admin/"
 	@echo "  Demo accounts (password demo-pass-2026): admin, editor-chunshu, worker-sihuan, officer-fangguan, volunteer-demo"
+	@echo "  Notices:  manage.py db_worker runs beside the server; text messages are printed here (console backend)"
 	@echo ""
+	@$(PY) manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install compilemessages ## Lint, format check, system checks, migrations check and the whole test suite

@@ -107,3 +107,18 @@ def env_database(name, default_sqlite_path):
         # A database host that does not answer fails the request (503) instead of holding a worker.
         config.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
     return config
+
+
+def env_dev_site_url():
+    """The development server's own address, from HOST and PORT (what ``make run`` serves on and
+    exports): ``http://127.0.0.1:8831`` for ``PORT=8831 make run``. A wildcard host (0.0.0.0, ::)
+    becomes 127.0.0.1, since no link can point at it."""
+    host = env_str("HOST", "127.0.0.1").strip() or "127.0.0.1"
+    if host in ("0.0.0.0", "::", "[::]", "0"):  # noqa: S104 - recognised to be replaced, never bound
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    port = env_int("PORT", 8000, minimum=1)
+    if port > 65535:
+        raise ImproperlyConfigured(f"PORT={port!r} is not a port number (1-65535).")
+    return f"http://{host}:{port}"

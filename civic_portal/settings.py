@@ -12,7 +12,16 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from civic_portal.env import env_bool, env_database, env_int, env_list, env_origins, env_str, env_url
+from civic_portal.env import (
+    env_bool,
+    env_database,
+    env_dev_site_url,
+    env_int,
+    env_list,
+    env_origins,
+    env_str,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DJANGO_VAR_DIR", str(BASE_DIR / "var")))
@@ -54,6 +63,9 @@ INSTALLED_APPS = [
     "sorl.thumbnail",
     "django_prose_editor",
     "simple_history",
+    "nested_admin",  # sections and photos nested in the story form
+    "django_tasks",
+    "django_tasks_db",
     "communities",
     "news",
     "events",
@@ -234,7 +246,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Site ------------------------------------------------------------------
 SITE_NAME = _("西城社区服务平台")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address. In development, when it is not set, it follows the address the server runs on
+# (HOST and PORT, which the Makefile exports), so `PORT=8831 make run` puts :8831 in QR codes and links.
+SITE_URL = env_str("SITE_URL", env_dev_site_url() if DEBUG else "http://127.0.0.1:8000").rstrip("/")
 
 # --- The footer: who runs the site, how to reach them, the filing numbers ---------------------------
 # Every district site shows these; each line appears only when its variable is set
@@ -326,19 +340,44 @@ FEEDBACK_PURGE_CONTACTS_AFTER_DAYS = env_int("PURGE_CONTACTS_AFTER_DAYS", 180, m
 # Days a report may stay open before its contact data is erased all the same.
 FEEDBACK_PURGE_OPEN_CASES_AFTER_DAYS = env_int("PURGE_OPEN_CASES_AFTER_DAYS", 365, minimum=1)
 
-# --- Feedback ----------------------------------------------------------------
-# The gateway for text messages to residents (feedback/sms.py). The console backend writes them,
-# numbers masked, to the log: development only, refused when DJANGO_DEBUG=false. Without a gateway
-# production sends no text messages (residents who left an email still get those).
-FEEDBACK_SMS_BACKEND = env_str(
-    "FEEDBACK_SMS_BACKEND", "feedback.sms.ConsoleSMSBackend" if DEBUG else "feedback.sms.NoSMSBackend"
-)
-if not DEBUG and FEEDBACK_SMS_BACKEND == "feedback.sms.ConsoleSMSBackend":
+# --- Text messages and the notice queue ----------------------------------------
+# The gateway for text messages to residents (core/sms.py). The console backend writes them, numbers
+# masked, to the log: development only, refused when DJANGO_DEBUG=false. Without a gateway production
+# sends no text messages (residents who left an email still get those). FEEDBACK_SMS_BACKEND is the
+# variable's old name, still read when SMS_BACKEND is not set.
+_SMS_VARIABLE = "SMS_BACKEND" if env_str("SMS_BACKEND") else "FEEDBACK_SMS_BACKEND"
+SMS_BACKEND = env_str(_SMS_VARIABLE, "core.sms.ConsoleSMSBackend" if DEBUG else "core.sms.NoSMSBackend")
+if not DEBUG and SMS_BACKEND in ("core.sms.ConsoleSMSBackend", "feedback.sms.ConsoleSMSBackend"):
     raise ImproperlyConfigured(
-        "FEEDBACK_SMS_BACKEND=feedback.sms.ConsoleSMSBackend writes residents' messages to the log and is for "
-        "development only; with DJANGO_DEBUG=false set it to your SMS gateway's class, or leave it unset to send "
-        "no text messages."
+        f"{_SMS_VARIABLE}={SMS_BACKEND} writes residents' messages to the log and is for development only; with "
+        "DJANGO_DEBUG=false set SMS_BACKEND to your SMS gateway's class (core.sms.AliyunSMSBackend), or leave it "
+        "unset to send no text messages."
     )
+# Alibaba Cloud SMS (SMS_BACKEND=core.sms.AliyunSMSBackend): the key pair, the approved signature and
+# two approved templates, a notice with the variable ${content} and a verification code with ${code}.
+ALIYUN_SMS_ACCESS_KEY_ID = env_str("ALIYUN_SMS_ACCESS_KEY_ID")
+ALIYUN_SMS_ACCESS_KEY_SECRET = env_str("ALIYUN_SMS_ACCESS_KEY_SECRET")
+ALIYUN_SMS_SIGN_NAME = env_str("ALIYUN_SMS_SIGN_NAME")
+ALIYUN_SMS_TEMPLATE_NOTICE = env_str("ALIYUN_SMS_TEMPLATE_NOTICE")
+ALIYUN_SMS_TEMPLATE_CODE = env_str("ALIYUN_SMS_TEMPLATE_CODE")
+ALIYUN_SMS_ENDPOINT = env_str("ALIYUN_SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
+
+# Notices (texts and e-mails to residents) leave through Django's Tasks API (the django-tasks
+# backport): queued in the database after the request's transaction commits and sent by the worker
+# `manage.py db_worker` (make run starts it). TASKS_BACKEND=immediate sends inside the request
+# instead (a one-process setup without a worker); any other task backend can be configured here.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in _TASK_BACKENDS and "." not in TASKS_BACKEND:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be database, immediate or a task backend's dotted path (got {TASKS_BACKEND!r})."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
+# How many times a notice is tried before it is given up (logged), waiting 1, 2, 4, 8... minutes between.
+NOTICE_ATTEMPTS = env_int("NOTICE_ATTEMPTS", 5, minimum=1)
 
 # --- News --------------------------------------------------------------------
 # How long a shared draft preview link stays valid (seconds).

@@ -11,11 +11,12 @@ class CoreConfig(AppConfig):
     verbose_name = "Civic portal core"
 
     def ready(self):
-        from core import audit, pagecache, registry
+        from core import audit, pagecache, registry, sms
 
         audit.connect()
         pagecache.connect()
         checks.register(registry.check)
+        checks.register(sms.check_backend)  # no console SMS backend in production
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):
@@ -23,3 +24,25 @@ class PortalAdminConfig(admin_apps.AdminConfig):
 
     default = False  # named in INSTALLED_APPS in place of django.contrib.admin
     default_site = "core.admin_site.PortalAdminSite"
+
+    def ready(self):
+        from django.contrib.admin import helpers, options
+        from django.db import models
+
+        from core.thumbs import thumbnail_tag
+        from core.widgets import PhotoInput
+
+        # Every image field on the desk is a 选择照片 / 拍照 button showing the stored picture: set
+        # before the admin modules are discovered, since each ModelAdmin copies these defaults.
+        options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.ImageField] = {"widget": PhotoInput}
+
+        # A read-only image (a page the person may only view) shows the picture, not its file path.
+        stock = helpers.display_for_field
+
+        def display_for_field(value, field, empty_value_display, *args, **kwargs):
+            if isinstance(field, models.ImageField) and value:
+                return thumbnail_tag(value, str(field.verbose_name))
+            return stock(value, field, empty_value_display, *args, **kwargs)
+
+        helpers.display_for_field = display_for_field
+        super().ready()

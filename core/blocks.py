@@ -9,6 +9,7 @@ any of these functions, each returning ``None`` or a dict with at least ``templa
     street_block(request, street)
     community_block(request, community)
     service_day_block(request, day)   # the service-day page: what apps above events add to it
+    my_things_block(request, phone)   # 我的事项: the rows of a verified phone (core/mine.py)
 
 Blocks are shown in the order of the apps in INSTALLED_APPS, unless a block's dict carries an
 ``order`` (default 0): blocks are sorted by it, keeping app order among equals. A page's closing

@@ -1,5 +1,7 @@
 """Shared form helpers."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
@@ -56,3 +58,38 @@ class TranslatedNameChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         return gettext(str(obj))
+
+
+class PhoneForm(forms.Form):
+    """我的事项, step 1: the mobile number that receives the one-time code."""
+
+    phone = forms.CharField(
+        label=_("手机号（必填）"),
+        max_length=20,
+        help_text=_("预约、申请上门服务或反映问题时留下的手机号。我们会发一条 6 位数字的验证码。"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        error_messages={"required": _("请填写手机号。")},
+    )
+
+    def clean_phone(self):
+        phone = re.sub(r"[\s-]", "", self.cleaned_data["phone"])
+        if not re.fullmatch(r"1[3-9]\d{9}", phone):
+            raise ValidationError(_("请填写 11 位手机号（验证码只能发到手机）。"))
+        return phone
+
+
+class CodeForm(forms.Form):
+    """我的事项, step 2: the 6 digits received."""
+
+    code = forms.CharField(
+        label=_("短信验证码（必填）"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        error_messages={"required": _("请填写短信里的 6 位验证码。")},
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not re.fullmatch(r"\d{6}", code):
+            raise ValidationError(_("验证码是 6 位数字，请核对短信。"))
+        return code

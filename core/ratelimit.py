@@ -39,6 +39,10 @@ DEFAULTS = {
     # service-day bookings: places are few, one phone books each service once anyway
     "booking": {"address": (5, 3600), "phone": (5, 86400)},
     "home_visit": {"address": (3, 3600), "phone": (3, 86400)},
+    # 我的事项: each code is a text message (a phone must not be flooded), and each code check is one
+    # guess at six digits (the code itself allows 5 tries; this bounds trying many phones from one place)
+    "my_code": {"address": (10, 3600), "phone": (5, 3600)},
+    "my_verify": {"address": (30, 3600)},
     "register": {"address": (5, 3600), "phone": (3, 86400), "email": (3, 86400)},
     # each one sends an e-mail: a mailbox must not be flooded from anywhere
     "password_reset": {"address": (5, 3600), "email": (3, 3600)},

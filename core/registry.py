@@ -20,13 +20,18 @@ in with its own files only.
 hook          the module ``<app>.<hook>`` defines
 ============  ======================================================================================
 search        ``search(terms, limit)``: a list of dicts {"kind", "title", "url", "snippet", "date",
-              "score"}; core.search merges every app's results by score, then date
+              "score"}; core.search merges every app's results by score, then date. "kind" is
+              translated words (新闻); "title" and "snippet" are plain text (never HTML: the view
+              escapes and marks them), the snippet cut by ``textsearch.snippet`` from where the
+              words are; filter with ``textsearch.filter_terms``, order with ``title_first``
 sitemaps      ``SITEMAPS``: a dict name -> Sitemap class, merged into /sitemap.xml
 blocks        any of ``home_block(request)``, ``street_block(request, street)``,
-              ``community_block(request, community)``, ``service_day_block(request, day)``, each
-              returning None or a dict with at least ``template`` (and the context it needs); shown
-              on home, street, community and service-day pages in app order, or by the block's
-              optional ``order`` (default 0; the communities' directory on the home page is 100)
+              ``community_block(request, community)``, ``service_day_block(request, day)``,
+              ``my_things_block(request, phone)``, each returning None or a dict with at least
+              ``template`` (and the context it needs); shown on home, street, community, service-day
+              pages and 我的事项 (the resident's own rows for a verified phone, core/mine.py) in app
+              order, or by the block's optional ``order`` (default 0; the communities' directory on
+              the home page is 100)
 demo          ``load(ctx)``: the app's demo content, safe to run again; ``ctx.stdout`` takes a summary
               line, ``ctx.picture(seed, palette, size=(1200, 800), worn=False)`` draws a picture
               (a ContentFile); run by ``manage.py load_demo``, each app in its own transaction
@@ -39,6 +44,9 @@ retention     ``purge(cutoff, dry_run=False)``: erases residents' contact data o
               ``COUNTED``: how ``manage.py purge_contacts`` reports them ("{count} booking(s)");
               ``CUTOFF``: how the cutoff reads for them ("from before"); hooks with the same
               ``CUTOFF`` share one line of the report
+desk          ``MENU``: a dict model name -> one of core.desk's groups (where the staff desk lists the
+              app's models); ``todo(request)``: a list of core.desk.Todo, what needs this staff
+              member now (a bounded number of queries, whatever the data); see core.desk
 ============  ======================================================================================
 
 ``portal_app_labels()`` names the portal's own apps: district administrators get all their
@@ -61,8 +69,9 @@ HOOKS = {
     "scale": ("seed",),
     "bench": ("PAGES",),
     "retention": ("purge", "COUNTED", "CUTOFF"),
+    "desk": ("MENU", "todo"),
 }
-BLOCKS = ("home_block", "street_block", "community_block", "service_day_block")
+BLOCKS = ("home_block", "street_block", "community_block", "service_day_block", "my_things_block")
 
 
 class PortalAppConfig(AppConfig):

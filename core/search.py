@@ -2,18 +2,25 @@
 
 An app takes part with the ``search`` hook (see core.registry): ``<app>/search.py`` defining
 ``search(terms, limit)`` that returns a list of dicts: {"kind", "title", "url", "snippet", "date", "score"}.
-Results are merged by score, then date (newest first).
+Results are merged by score, then date (newest first). For a one-character query
+(``textsearch.is_character_query``) they are merged by whether the title holds the character,
+then date, and fewer are kept (``CHARACTER_LIMIT``): such a query matches far more text.
+
+"kind" is the translated name of the kind of result; "title" and "snippet" are plain text (the
+provider cuts the snippet with ``textsearch.snippet`` from wherever the words occur): the view
+escapes them and marks the words, so no provider ever writes HTML.
 """
 
 from datetime import date, datetime, time
 
 from django.utils import timezone
 
-from core import registry
+from core import registry, textsearch
 from core.privacy import scrub_phones
 
 MAX_QUERY = 100
 LIMIT = 200
+CHARACTER_LIMIT = 50
 
 
 def providers():
@@ -29,18 +36,22 @@ def _sortable(value):
 
 
 def run(terms, limit=LIMIT):
+    if textsearch.is_character_query(terms):
+        limit = min(limit, CHARACTER_LIMIT)
     results = []
     for search in providers():
         results.extend(search(terms, limit))
-    results.sort(key=lambda r: (r.get("score") or 0, _sortable(r.get("date"))), reverse=True)
+    if textsearch.is_character_query(terms):
+        character = terms[0]
+        results.sort(key=lambda r: (character in r["title"].lower(), _sortable(r.get("date"))), reverse=True)
+    else:
+        results.sort(key=lambda r: (r.get("score") or 0, _sortable(r.get("date"))), reverse=True)
     return results[:limit]
 
 
 def search_view(request):
     from django.core.paginator import Paginator
     from django.shortcuts import render
-
-    from core import textsearch
 
     raw = request.GET.get("q", "")
     too_long = len(raw) > MAX_QUERY
@@ -59,6 +70,8 @@ def search_view(request):
             "query": query,
             "terms": terms,
             "too_long": too_long,
+            "one_character": textsearch.is_character_query(terms),
+            "character_limit": CHARACTER_LIMIT,
             "page_obj": page,
             "results": page.object_list,
             "total": len(results),

@@ -5,6 +5,14 @@ and stored as space-separated tokens in an indexed text column; a query is
 segmented the same way and every term must appear (``filter_terms``, the one
 filter every app's search uses). Two-character words such as 社区 or 理发 are
 ordinary tokens, so they match.
+
+One character typed on its own (理, 剪, 义: handwriting input often gives one) is rarely a
+token, so such a query matches the character anywhere in the text instead
+(``is_character_query``); every app lists those results with the title matches first, then
+the newest (``title_first``), and the site search shows fewer of them (core.search).
+
+What a result shows is cut from plain text by ``snippet`` and made HTML by ``highlight`` alone:
+the text is escaped first and only the marks are ours.
 """
 
 import functools
@@ -12,7 +20,7 @@ import logging
 import re
 import threading
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -119,21 +127,80 @@ def filter_terms(queryset, terms, field="search_text"):
     nothing shown lacks a word they typed. Terms match whole tokens only (the column frames
     each token with spaces), with one LIKE per term that behaves the same on SQLite and
     PostgreSQL. Ranking among the results is each app's own (``score`` in its search.py).
-    No terms, no rows.
+    No terms, no rows. A one-character query matches the character inside any word.
     """
     if not terms:
         return queryset.none()
+    if is_character_query(terms):
+        return queryset.filter(**{f"{field}__contains": terms[0]})
     condition = Q()
     for term in terms:
         condition &= Q(**{f"{field}__contains": f" {term} "})
     return queryset.filter(condition)
 
 
+def is_character_query(terms):
+    """One Chinese character on its own: matched inside words, since it is rarely a word itself.
+    (A single Latin letter or digit stays a whole-token match: inside words it would match nearly everything.)"""
+    return len(terms) == 1 and len(terms[0]) == 1 and not terms[0].isascii()
+
+
+def hits(index, terms):
+    """How many of ``terms`` an ``index_text`` value holds, by the rule of ``filter_terms``."""
+    if is_character_query(terms):
+        return int(terms[0] in index)
+    return sum(f" {term} " in index for term in terms)
+
+
+def title_first(queryset, terms, title_field, *ordering):
+    """``queryset`` in ``ordering``; for a one-character query the rows whose ``title_field`` holds
+    the character come first (a title is what a resident recognises)."""
+    if not is_character_query(terms):
+        return queryset.order_by(*ordering)
+    in_title = Case(
+        When(**{f"{title_field}__contains": terms[0]}, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    return queryset.annotate(in_title=in_title).order_by("-in_title", *ordering)
+
+
+def found(text, terms):
+    """Whether plain ``text`` holds any of ``terms`` (case-insensitive, anywhere)."""
+    lowered = (text or "").lower()
+    return any(term in lowered for term in terms)
+
+
+def snippet(texts, terms, width=90, before=20):
+    """About ``width`` characters of plain text from the first of ``texts`` that holds a term,
+    starting a little before the first match; without any match, the start of the first text.
+    Whitespace is collapsed; pass plain text (strip_tags first) and ``highlight`` the result."""
+    texts = [" ".join(str(text).split()) for text in texts if text]
+    texts = [text for text in texts if text]
+    if not texts:
+        return ""
+    for text in texts:
+        lowered = text.lower()
+        positions = [position for position in (lowered.find(term) for term in terms) if position >= 0]
+        if positions:
+            return _cut(text, max(0, min(positions) - before), width)
+    return _cut(texts[0], 0, width)
+
+
+def _cut(text, start, width):
+    piece = text[start : start + width]
+    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+
+
 def highlight(text, terms):
-    """``text`` escaped, with every term wrapped in <mark>."""
-    escaped = escape(text or "")
+    """``text`` escaped, with every term wrapped in <mark>. The terms are found in the text as
+    written and each piece is escaped on its own, so a term can never match inside an entity
+    (``amp`` in ``&amp;``) and the only markup in the result is our own marks."""
+    text = str(text or "")
     if not terms:
-        return mark_safe(escaped)  # noqa: S308 - escaped above
-    pattern = re.compile("|".join(re.escape(escape(t)) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
-    # The text was escaped first and the terms are matched in their escaped form.
-    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))  # noqa: S308
+        return mark_safe(escape(text))  # noqa: S308 - escaped
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        pieces += [escape(text[last : match.start()]), "<mark>", escape(match.group(0)), "</mark>"]
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece of text escaped, the marks are ours

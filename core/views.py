@@ -3,6 +3,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -12,9 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core import mine, ratelimit
 from core.blocks import collect
+from core.forms import CodeForm, PhoneForm
 from core.middleware import PREF_COOKIES, PREF_MAX_AGE
 from core.outage import DATABASE_DOWN, database_unavailable
+from core.privacy import mask_phone
 
 
 def home(request):
@@ -112,3 +116,83 @@ def locked_out(request, credentials=None, *args, **kwargs):
     """django-axes calls this when a username+IP pair is cooling off."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+def _my_page(request, phone_form=None, code_form=None, status=200):
+    phone = mine.signed_in_phone(request)
+    context = {"phone": phone}
+    if phone:
+        context.update(masked=mask_phone(phone), blocks=collect("my_things_block", request, phone))
+    else:
+        # A phone form with mistakes is step 1 again, whatever code was asked for before.
+        pending = None if phone_form is not None else request.session.get(mine.SESSION_PENDING)
+        context.update(
+            pending=pending and mask_phone(pending),
+            phone_form=phone_form or PhoneForm(),
+            code_form=code_form or (CodeForm() if pending else None),
+            minutes=mine.CODE_MINUTES,
+        )
+    response = render(request, "my_things.html", context, status=status)
+    response["Cache-Control"] = "private, no-store"  # a resident's own things: never kept by a cache
+    return response
+
+
+@require_GET
+def my_things(request):
+    """我的事项: the phone form, the code form, or (signed in) every app's part for this phone."""
+    return _my_page(request)
+
+
+@require_POST
+def my_code(request):
+    form = PhoneForm(request.POST)
+    if not form.is_valid():
+        return _my_page(request, phone_form=form, status=400)
+    phone = form.cleaned_data["phone"]
+    if not ratelimit.allow(request, "my_code", phone=phone):
+        form.add_error(None, ratelimit.MESSAGE)
+        return _my_page(request, phone_form=form, status=429)
+    mine.issue(phone)
+    request.session[mine.SESSION_PENDING] = phone
+    # The same answer for every number: whether it has any records is not said before the code.
+    messages.success(
+        request,
+        _("验证码已发送到 %(phone)s，%(minutes)s 分钟内有效。")
+        % {"phone": mask_phone(phone), "minutes": mine.CODE_MINUTES},
+    )
+    return redirect("my_things")
+
+
+@require_POST
+def my_verify(request):
+    phone = request.session.get(mine.SESSION_PENDING)
+    if not phone:
+        messages.error(request, _("请先填写手机号，获取验证码。"))
+        return redirect("my_things")
+    form = CodeForm(request.POST)
+    if not form.is_valid():
+        return _my_page(request, code_form=form, status=400)
+    if not ratelimit.allow(request, "my_verify"):
+        form.add_error(None, ratelimit.MESSAGE)
+        return _my_page(request, code_form=form, status=429)
+    try:
+        mine.verify(phone, form.cleaned_data["code"])
+    except mine.CodeError as exc:
+        form.add_error("code", exc.message)
+        return _my_page(request, code_form=form, status=400)
+    mine.sign_in(request, phone)
+    return redirect("my_things")
+
+
+@require_POST
+def my_restart(request):
+    """Another number (or the code never came): back to step 1."""
+    request.session.pop(mine.SESSION_PENDING, None)
+    return redirect("my_things")
+
+
+@require_POST
+def my_sign_out(request):
+    mine.sign_out(request)
+    messages.success(request, _("已退出“我的事项”。"))
+    return redirect("my_things")

@@ -5,8 +5,12 @@ from communities import scope
 from communities.admin_scope import ScopedInlineMixin, ScopedModelAdmin
 from communities.models import PartnerUnit
 from communities.privacy import phone_for
-from events import signals
+from core.thumbs import thumbnail_tag
+from events import booking, notices, signals
 from events.models import RecurringSchedule, ResidentBooking, ServiceDay, ServiceOffering, ServiceType
+
+# What residents who booked are told about when it changes (with the status, for a cancellation).
+NOTICED = ("status", "date", "start_time", "end_time", "place")
 
 
 @admin.register(ServiceType)
@@ -34,7 +38,7 @@ class ServiceDayAdmin(ScopedModelAdmin):
     """A day with its services. Apps above events add their parts (volunteers: the roles inline and
     the sign-up exports) and hear of saves through events.signals."""
 
-    list_display = ["title", "date", "start_time", "community", "status"]
+    list_display = ["title", "cover_thumb", "date", "start_time", "community", "status"]
     list_filter = ["status", "community__street", "date"]
     date_hierarchy = "date"
     search_fields = ["title", "place", "community__name"]
@@ -46,15 +50,33 @@ class ServiceDayAdmin(ScopedModelAdmin):
         (_("状态"), {"fields": ["status", "cancel_reason", "cutoff_hours"]}),
     ]
 
+    @admin.display(description=_("封面"))
+    def cover_thumb(self, obj):
+        return thumbnail_tag(obj.cover, obj.cover_alt or obj.title, link=False) if obj.cover else "—"
+
     def save_model(self, request, obj, form, change):
-        was_cancelled = change and ServiceDay.objects.filter(pk=obj.pk, status=ServiceDay.Status.CANCELLED).exists()
+        before = ServiceDay.objects.filter(pk=obj.pk).values(*NOTICED).first() if change else None
         super().save_model(request, obj, form, change)
-        if obj.is_cancelled and not was_cancelled:
+        if obj.is_cancelled and not (before and before["status"] == ServiceDay.Status.CANCELLED):
+            told = notices.day_cancelled(obj)
+            if told:
+                messages.info(request, _("已给 %(n)s 位预约的居民发短信：服务日取消。") % {"n": told})
             for message in signals.send(signals.service_day_cancelled, obj):
                 messages.info(request, message)
+        elif (
+            before
+            and obj.status == ServiceDay.Status.PUBLISHED
+            and any(before[name] != getattr(obj, name) for name in NOTICED if name != "status")
+        ):
+            told = notices.day_changed(obj)
+            if told:
+                messages.info(request, _("已给 %(n)s 位预约的居民发短信：时间或地点有变化。") % {"n": told})
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        promoted = booking.promote_waiting(form.instance)  # more places on a service: the waiting list moves up
+        if promoted:
+            messages.info(request, _("%(n)s 位候补的居民转为正式预约，已发短信通知。") % {"n": promoted})
         for message in signals.send(signals.service_day_changed, form.instance):
             messages.info(request, message)
 

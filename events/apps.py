@@ -7,7 +7,7 @@ from core import registry
 class EventsConfig(registry.PortalAppConfig):
     name = "events"
     verbose_name = _("便民服务日")
-    hooks = ("search", "sitemaps", "blocks", "demo", "scale", "bench", "retention")
+    hooks = ("search", "sitemaps", "blocks", "demo", "scale", "bench", "retention", "desk")
 
     def ready(self):
         from communities import roles

@@ -1,6 +1,10 @@
-"""Blocks for the home and community pages (see core/blocks.py)."""
+"""Blocks for the home and community pages and 我的事项 (see core/blocks.py)."""
 
-from events.models import ServiceDay
+import datetime
+
+from django.utils import timezone
+
+from events.models import ResidentBooking, ServiceDay
 
 
 def home_block(request):
@@ -16,3 +20,21 @@ def community_block(request, community):
         "community": community,
         "title_id": "community-days",
     }
+
+
+def my_things_block(request, phone):
+    """我的事项: this phone's bookings, the coming ones first, then the last three months' (core/mine.py)."""
+    since = timezone.localdate() - datetime.timedelta(days=90)
+    bookings = list(
+        ResidentBooking.objects.filter(phone=phone, offering__day__date__gte=since)
+        .select_related("offering__service_type", "offering__day__community")
+        .order_by("-offering__day__date", "offering__sort_order", "pk")
+    )
+    today = timezone.localdate()
+    for booking in bookings:
+        day = booking.offering.day
+        booking.is_past = day.date < today
+        booking.can_cancel = (
+            booking.status != ResidentBooking.Status.CANCELLED and day.date >= today and day.can_cancel_now()
+        )
+    return {"template": "events/my_bookings.html", "bookings": bookings}

@@ -5,11 +5,14 @@ The locking and seat allocation are not repeated here: they come from ``core.cap
 the same seat (``booking_unique_seat``).
 """
 
+import uuid
+
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import capacity
+from events import notices
 from events.models import ResidentBooking, ServiceOffering
 
 
@@ -40,7 +43,7 @@ def book(offering_id, name, phone, submission):
             if rows.filter(phone=phone).exclude(status=ResidentBooking.Status.CANCELLED).exists():
                 raise BookingError(_("这个手机号已经预约过这项服务了。"))
             seat, number = capacity.allocate(rows, offering.resident_places)
-            return ResidentBooking.objects.create(
+            booking = ResidentBooking.objects.create(
                 offering=offering,
                 name=name,
                 phone=phone,
@@ -49,6 +52,8 @@ def book(offering_id, name, phone, submission):
                 status=ResidentBooking.Status.CONFIRMED if seat else ResidentBooking.Status.WAITLISTED,
                 submission=submission,
             )
+            notices.booked(booking)  # sent once this transaction commits
+            return booking
     except IntegrityError:
         earlier = ResidentBooking.objects.filter(submission=submission).first()
         if earlier is not None:
@@ -68,9 +73,49 @@ def cancel_booking(token):
         booking.seat = None
         booking.cancelled_at = timezone.now()
         booking.save(update_fields=["status", "seat", "cancelled_at"])
-        capacity.fill_free_seats(
-            ResidentBooking.objects.filter(offering=offering),
-            offering.resident_places,
-            ResidentBooking.Status.CONFIRMED,
-        )
+        _fill(offering)
         return booking
+
+
+def _fill(offering):
+    """Moves the waiting list into free places (under the offering's lock) and tells each one promoted."""
+    promoted = capacity.fill_free_seats(
+        ResidentBooking.objects.filter(offering=offering).select_related(
+            "offering__service_type", "offering__day__community"
+        ),
+        offering.resident_places or 0,
+        ResidentBooking.Status.CONFIRMED,
+    )
+    notices.promoted(promoted)
+    return promoted
+
+
+def promote_waiting(day):
+    """After staff saved a day (places may have grown): every service's waiting list moves up. Returns how many."""
+    count = 0
+    offerings = ServiceOffering.objects.filter(day=day, resident_places__isnull=False)
+    for offering_id in offerings.values_list("pk", flat=True):
+        with capacity.capacity_lock(ServiceOffering, offering_id) as offering:
+            count += len(_fill(offering))
+    return count
+
+
+def submission_for(submission, offering_id):
+    """The submission number of one service's booking within a multi-service form: the same form sent
+    twice gives the same numbers, so each booking stays harmless to repeat."""
+    return uuid.uuid5(submission, f"offering:{offering_id}")
+
+
+def book_many(offering_ids, name, phone, submission):
+    """One form, several services of one day. Each service is booked on its own (its own lock and
+    transaction, as ``book``): a full one gives a waiting-list number, a refused one its reason, and
+    the others are booked all the same. Returns [(offering_id, booking or None, refusal or "")]."""
+    results = []
+    for offering_id in offering_ids:
+        try:
+            booking = book(offering_id, name, phone, submission_for(submission, offering_id))
+        except BookingError as exc:
+            results.append((offering_id, None, exc.message))
+        else:
+            results.append((offering_id, booking, ""))
+    return results

@@ -38,3 +38,51 @@ class BookingForm(forms.Form):
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])
+
+
+class MultiBookingForm(forms.Form):
+    """One form for several services of one day: the resident ticks them and gives name and phone once."""
+
+    offerings = forms.TypedMultipleChoiceField(
+        label=_("要预约的服务（可多选）"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("请至少勾选一项服务。"),
+            "invalid_choice": _("所选的服务已有变化，请重新勾选。"),
+        },
+    )
+    name = forms.CharField(label=_("姓名（必填）"), max_length=50)
+    phone = forms.CharField(
+        label=_("手机号（必填）"),
+        max_length=20,
+        help_text=_("只给社区工作人员看。预约结果和有变化时的通知会用短信发到这个手机号。"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    submission = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, offerings=None, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("submission", uuid.uuid4())
+        kwargs.setdefault("auto_id", "id_many_%s")
+        super().__init__(*args, **kwargs)
+        # Choices from the day's offerings already read for the page: no query of its own.
+        self.fields["offerings"].choices = [(offering.pk, _choice_label(offering)) for offering in offerings or ()]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("请填写姓名。"))
+        return name
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
+
+
+def _choice_label(offering):
+    """“理发（还剩 3 个名额）” or “理发（已约满，可排队候补）”: what ticking it will bring, before the button."""
+    left = getattr(offering, "places_left", None)
+    if left is None:
+        return str(offering.service_type)
+    if left:
+        return _("%(service)s（还剩 %(n)s 个名额）") % {"service": offering.service_type, "n": left}
+    return _("%(service)s（已约满，可排队候补）") % {"service": offering.service_type}

@@ -1,4 +1,9 @@
-"""iCalendar files: one service day, a community's feed, a volunteer's own sign-ups."""
+"""iCalendar files: one service day, a community's feed, a volunteer's own sign-ups.
+
+Times are written in the site's time zone (``DTSTART;TZID=Asia/Shanghai``), so every file also
+carries that zone's VTIMEZONE, as RFC 5545 requires of a TZID (``response`` adds it, built from
+zoneinfo by icalendar, covering the file's first event onwards).
+"""
 
 import datetime
 
@@ -34,7 +39,17 @@ def _event(day, summary=None, uid_suffix="", start=None, end=None, description=N
     return event
 
 
+def with_timezones(cal):
+    """``cal`` with a VTIMEZONE for every TZID its events use, from the day before the first one."""
+    starts = [event.start for event in cal.walk("VEVENT")]
+    if starts:
+        first = min(start.date() if isinstance(start, datetime.datetime) else start for start in starts)
+        cal.add_missing_timezones(first_date=first - datetime.timedelta(days=1))
+    return cal
+
+
 def response(cal, filename):
+    cal = with_timezones(cal)
     resp = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="{filename}"'
     return resp

@@ -27,6 +27,10 @@ class ServiceType(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        ServiceDay.objects.filter(offerings__service_type=self).distinct().reindex()
+
 
 class RecurringSchedule(models.Model):
     """ "Every month, second Saturday, 9:00–11:30, fitness plaza": generates the coming days."""
@@ -107,6 +111,10 @@ class RecurringSchedule(models.Model):
         return created
 
 
+# What of a day's services its search text holds (ServiceDay._search_text, ServiceDayQuerySet.reindex).
+SERVICE_SEARCH_FIELDS = ("service_type__name", "service_type__description", "note")
+
+
 class ServiceDayQuerySet(models.QuerySet):
     def visible(self):
         """What the public sees: published and cancelled days (cancelled ones say so)."""
@@ -120,6 +128,18 @@ class ServiceDayQuerySet(models.QuerySet):
 
     def for_list(self):
         return self.select_related("community__street").annotate(offering_count=Count("offerings", distinct=True))
+
+    def reindex(self):
+        """Recompute these days' search_text (after a service type changed): two queries and a bulk
+        update, however many days."""
+        days = list(self.only("pk", "title", "place", "description"))
+        services = {}
+        rows = ServiceOffering.objects.filter(day__in=days).values_list("day_id", *SERVICE_SEARCH_FIELDS)
+        for day_id, *row in rows:
+            services.setdefault(day_id, []).extend(row)
+        for day in days:
+            day.search_text = index_text(day.title, day.place, day.description, *services.get(day.pk, []))
+        ServiceDay.objects.bulk_update(days, ["search_text"], batch_size=500)
 
 
 class ServiceDay(models.Model):
@@ -187,11 +207,25 @@ class ServiceDay(models.Model):
         return f"{self.title}（{self.date:%Y-%m-%d}）"
 
     def save(self, *args, **kwargs):
-        self.search_text = index_text(self.title, self.place, self.description)
+        self.search_text = self._search_text(include_offerings=self.pk is not None)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("events:detail", args=[self.pk])
+
+    def _search_text(self, include_offerings=True):
+        """Title, place, description and the services offered (SERVICE_SEARCH_FIELDS): a resident
+        searching 义剪 finds the day that offers it."""
+        parts = [self.title, self.place, self.description]
+        if include_offerings:
+            for row in self.offerings.values_list(*SERVICE_SEARCH_FIELDS):
+                parts += row
+        return index_text(*parts)
+
+    def reindex(self):
+        """Recompute search_text after the day's services changed."""
+        self.search_text = self._search_text()
+        ServiceDay.objects.filter(pk=self.pk).update(search_text=self.search_text)
 
     def _at(self, time):
         return timezone.make_aware(datetime.datetime.combine(self.date, time))
@@ -252,8 +286,17 @@ class ServiceOffering(models.Model):
     def __str__(self):
         return f"{self.service_type} · {self.day}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.day.reindex()
+
     def get_absolute_url(self):
         return self.day.get_absolute_url() + f"#offering-{self.pk}"
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.day.reindex()
+        return result
 
     @property
     def bookable(self):

@@ -24,6 +24,7 @@ def seed(ctx):
     today = timezone.localdate()
     total = ctx.count("service_days", minimum=4)
     days = []
+    services = []  # each day's three services, drawn with the day so its search text holds them
     for i in range(total):
         community = communities[rng.randrange(len(communities))]
         # The last tenth lie ahead, so "coming service days" has plenty to show.
@@ -38,6 +39,8 @@ def seed(ctx):
         )
         title = f"{community.name}便民服务日"
         place = f"{community.name[:-2]}{rng.choice(PLACES)}"
+        offered = rng.sample(types, 3)
+        names = [part for service in offered for part in (service.name, service.description)]
         days.append(
             ServiceDay(
                 community=community,
@@ -49,14 +52,16 @@ def seed(ctx):
                 description=DESCRIPTION,
                 status=status,
                 cancel_reason="天气原因，改期举行。" if status == ServiceDay.Status.CANCELLED else "",
-                search_text=ctx.index_text(title, place, DESCRIPTION),
+                search_text=ctx.index_text(title, place, DESCRIPTION, *names),
             )
         )
-    days.sort(key=lambda d: d.date)
+        services.append(offered)
+    order = sorted(range(total), key=lambda i: days[i].date)
+    days, services = [days[i] for i in order], [services[i] for i in order]
     days = ctx.bulk(ServiceDay, days, label="service days", total=total)
     offerings = []
-    for day in days:
-        for order, service in enumerate(rng.sample(types, 3)):
+    for day, offered in zip(days, services, strict=True):
+        for order, service in enumerate(offered):
             offerings.append(
                 ServiceOffering(
                     day_id=day.pk,

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+from core import sms
+
 
 def reopen_days():
     """Days after 办结 during which a resident may say 不满意 and reopen the case."""
@@ -19,9 +21,8 @@ def purge_open_cases_after_days():
 
 
 def sms_backend():
-    """The text-message gateway's class (feedback.sms): the console in development, none in production."""
-    default = "feedback.sms.ConsoleSMSBackend" if settings.DEBUG else "feedback.sms.NoSMSBackend"
-    return getattr(settings, "FEEDBACK_SMS_BACKEND", default)
+    """The text-message gateway's class (core/sms.py, ``SMS_BACKEND``; the old name is still read)."""
+    return sms.backend_path()
 
 
 def code_prefix():

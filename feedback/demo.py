@@ -7,7 +7,7 @@ its submit token (a fixed UUID per demo case) and left alone when it already exi
 
 import random
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -71,6 +71,40 @@ def load_categories():
     return categories
 
 
+# The demo's staff work weekdays, 08:30-18:00 local time (Asia/Shanghai): every move they make on a
+# case (accept, dispatch, 报到, plan, finish, resolve) falls in those hours. Residents report and
+# rate whenever they like.
+WORK_START, WORK_END = time(8, 30), time(18, 0)
+
+
+def _is_working(local):
+    return local.weekday() < 5 and WORK_START <= local.time() < WORK_END
+
+
+def working(at):
+    """``at`` if it falls in office hours, else a moment early on the next working day (spread over
+    the first two hours by the original minute, so mornings do not all read 08:30)."""
+    local = timezone.localtime(at)
+    if _is_working(local):
+        return at
+    day = local.date() if local.weekday() < 5 and local.time() < WORK_START else local.date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    start = timezone.make_aware(datetime.combine(day, WORK_START))
+    return start + timedelta(minutes=local.minute + 60 * (local.hour % 2))
+
+
+def last_working(at):
+    """The latest moment in office hours not after ``at``."""
+    local = timezone.localtime(at)
+    if _is_working(local):
+        return at
+    day = local.date() if local.weekday() < 5 and local.time() >= WORK_END else local.date() - timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, WORK_END)) - timedelta(minutes=1)
+
+
 def load(ctx):
     categories = load_categories()
     made = 0
@@ -123,15 +157,15 @@ def flagship(category, picture):
     chengguan = Department.objects.get(name="什刹海街道城市管理办公室")
     t0 = timezone.now() - timedelta(days=48, hours=3)
     at = {
-        "accepted": t0 + timedelta(hours=3),
-        "dispatched": t0 + timedelta(hours=20),
-        "onsite": t0 + timedelta(days=2),
-        "planned": t0 + timedelta(days=6),
-        "done_city": t0 + timedelta(days=15),
-        "done_housing": t0 + timedelta(days=17),
-        "resolved": t0 + timedelta(days=17, hours=4),
-        "rated": t0 + timedelta(days=18),
+        "accepted": working(t0 + timedelta(hours=3)),
+        "dispatched": working(t0 + timedelta(hours=20)),
+        "onsite": working(t0 + timedelta(days=2)),
+        "planned": working(t0 + timedelta(days=6)),
+        "done_city": working(t0 + timedelta(days=15)),
+        "done_housing": working(t0 + timedelta(days=17)),
+        "resolved": working(t0 + timedelta(days=17, hours=4)),
     }
+    at["rated"] = at["resolved"] + timedelta(days=1)
     case = _case(
         FLAGSHIP_TOKEN,
         sihuan,
@@ -220,7 +254,7 @@ def flagship(category, picture):
             ),
             _entry(
                 case,
-                at["onsite"] + timedelta(days=2),
+                working(at["onsite"] + timedelta(days=2)),
                 "note",
                 Actor.COMMUNITY_WORKER,
                 "社区入户和在院里征求居民意见，大家希望先修通往院门的主路。",
@@ -289,8 +323,8 @@ def spread(categories, picture, count=84):
         done_d = max(0.5, done_share * category.resolve_days - onsite_d - plan_d)
         local = [d for d in departments if d.street_id in (None, community.street_id)]
         local.sort(key=lambda d: (d.street_id is None, d.name))
-        if age_days < 2:
-            stage = "submitted"
+        if age_days < 2 or created > last_working(now - timedelta(minutes=5)):
+            stage = "submitted"  # new, or no working hour has passed since
         elif fate < 0.07:
             stage = "declined"
         elif age_days < 12 and fate < 0.5:
@@ -339,8 +373,11 @@ def build(
     now,
     picture,
 ):
+    latest = last_working(now - timedelta(minutes=5))
+
     def clamp(t):
-        return min(t, now - timedelta(minutes=5))
+        """A staff move: in office hours, and not in the future."""
+        return min(working(t), latest)
 
     responded = clamp(created + timedelta(hours=respond_h)) if stage != "submitted" else None
     case = _case(token, community, category, place, description, created, responded_at=responded)

@@ -105,8 +105,22 @@ class CaseQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=[Case.Status.RESOLVED, Case.Status.CONFIRMED, Case.Status.DECLINED])
 
+    def overdue(self, now=None):
+        """Late: not answered by the response deadline, or a task of the current round late (Case.is_overdue)."""
+        now = now or timezone.now()
+        late_task = DispatchTask.objects.overdue(now).filter(case=models.OuterRef("pk"), round=models.OuterRef("round"))
+        return self.filter(models.Exists(late_task) | models.Q(responded_at__isnull=True, respond_deadline__lt=now))
+
     def with_public_relations(self):
         return self.select_related("community__street", "category")
+
+    def with_resolution(self):
+        """Annotates ``resolution``: what was done, as told to residents (the note of the latest
+        public 办结 entry, stored without phone numbers), read in the same query."""
+        latest = TimelineEntry.objects.filter(
+            case=models.OuterRef("pk"), action=TimelineEntry.Action.RESOLVED, is_public=True
+        ).order_by("-created_at", "-pk")
+        return self.annotate(resolution=models.Subquery(latest.values("note")[:1]))
 
 
 class Case(models.Model):

@@ -1,20 +1,16 @@
 """Status messages to the resident who left an email or phone, always after commit.
 
-The first one carries the resident's private link (feedback/owner.py): the secret is in the text
-sent and nowhere else, never in a log line (a failure is logged by the case's code alone).
+Called after the action's commit; each message is queued through core.notices (sealed, sent by the
+worker, tried again when a gateway fails). The first one carries the resident's private link
+(feedback/owner.py): the secret is in the text sent and nowhere else, never in a log line.
 """
 
-import logging
-
 from django.conf import settings
-from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
+from core import notices
 from feedback import owner
 from feedback.models import Case, TimelineEntry
-from feedback.sms import send_sms
-
-logger = logging.getLogger("feedback.notify")
 
 
 def _track_url(case):
@@ -49,10 +45,4 @@ def status_changed(case_id, entry_id):
 def _send(case, subject, text):
     if not case.contact_consent:
         return
-    if case.contact_email:
-        try:
-            send_mail(subject, text, None, [case.contact_email])
-        except Exception:  # the mail server being down must not undo the resident's case
-            logger.exception("status email for %s failed", case.code)
-    if case.contact_phone:
-        send_sms(case.contact_phone, text)
+    notices.send(phone=case.contact_phone, email=case.contact_email, subject=subject, text=text)

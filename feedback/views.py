@@ -12,7 +12,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core import ratelimit
+from core import ratelimit, targeted
+from core.mine import signed_in_phone
 from core.params import id_or_none
 from feedback import charts, conf, figures, owner, workflow
 from feedback.forms import CaseForm, RatingForm, ResidentNoteForm, StreetFilterForm, TrackLookupForm
@@ -227,8 +228,8 @@ def mine_note(request, case, secret):
     except CaseError as exc:
         form.add_error(None, exc.message)
         return _mine_page(request, case, secret, note_form=form, status=409)
-    messages.success(request, _("已补充，社区工作人员会看到。"))
-    return redirect(owner.path(case, secret))
+    targeted.success(request, _("已补充，社区工作人员会看到。"), "fb-note")
+    return targeted.redirect_to(owner.path(case, secret), "fb-note")
 
 
 def _metoo_ids(request):
@@ -240,14 +241,16 @@ def _metoo_ids(request):
 def metoo(request, code):
     case = get_object_or_404(Case.objects.published().open(), code=code.strip().upper())
     done = _metoo_ids(request)
+    # The answer is drawn in the case's own card on the board, where the button was.
+    target = f"case-{case.code}"
     if case.pk in done:
-        messages.info(request, _("您已经附议过这条诉求了。"))
-        return redirect("feedback:board")
+        targeted.info(request, _("您已经附议过这条诉求了。"), target)
+        return targeted.redirect_to("feedback:board", target)
     if not ratelimit.allow(request, "metoo", case=ratelimit.per_address(request, case.pk)):
         return _refused(request, _("操作太频繁"), _("附议次数过多，请稍后再试。"), 429)
     workflow.metoo(case)
-    messages.success(request, _("已附议。谢谢您告诉我们这件事也影响到您。"))
-    response = redirect("feedback:board")
+    targeted.success(request, _("已附议。谢谢您告诉我们这件事也影响到您。"), target)
+    response = targeted.redirect_to("feedback:board", target)
     done.add(case.pk)
     response.set_signed_cookie(
         METOO_COOKIE,
@@ -328,3 +331,59 @@ def figures_csv(request):
 
 def _pct(rate):
     return "" if rate is None else f"{rate * 100:.1f}%"
+
+
+def _my_case(view):
+    """我的事项's actions on a case: only a case reported with the phone this session verified."""
+
+    @functools.wraps(view)
+    def wrapped(request, code):
+        phone = signed_in_phone(request)
+        if phone is None:
+            messages.error(request, _("为保护您的信息，请重新验证手机号。"))
+            return redirect("my_things")
+        case = get_object_or_404(Case, code=code, contact_phone=phone)
+        view(request, case)
+        return redirect("my_things")  # the message heads the page, in view
+
+    return wrapped
+
+
+def _form_problem(form):
+    return next(iter(e for errors in form.errors.values() for e in errors), _("请按提示修改后再提交。"))
+
+
+@require_POST
+@_my_case
+def my_rate(request, case):
+    form = RatingForm(request.POST, prefix=f"r{case.pk}")
+    if not form.is_valid():
+        messages.error(request, _("评价没有提交：%(problem)s") % {"problem": _form_problem(form)})
+        return
+    try:
+        workflow.rate(case, form.cleaned_data["rating"], form.cleaned_data["comment"])
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        if case.status == Case.Status.REOPENED:
+            messages.info(request, _("收到您的意见，诉求已重新交给社区办理。"))
+        else:
+            messages.success(request, _("谢谢您的评价！"))
+
+
+@require_POST
+@_my_case
+def my_note(request, case):
+    form = ResidentNoteForm(request.POST, prefix=f"n{case.pk}")
+    if not form.is_valid():
+        messages.error(request, _("补充情况没有提交：%(problem)s") % {"problem": _form_problem(form)})
+        return
+    if not ratelimit.allow(request, "resident_note", case=case.pk):
+        messages.error(request, ratelimit.MESSAGE)
+        return
+    try:
+        workflow.resident_note(case, form.cleaned_data["note"])
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已补充，社区工作人员会看到。"))

@@ -36,8 +36,8 @@ T = DispatchTask.Status
 # --- the case: community-side moves ------------------------------------------
 
 
-def accept(case, note="", *, by):
-    """待受理 / 居民不满意 → 已受理."""
+def accept(case, note="", *, by, photos=()):
+    """待受理 / 居民不满意 → 已受理 (with any photos taken on the spot, already checked uploads)."""
     with transaction.atomic():
         locked = _lock(case, {S.SUBMITTED, S.REOPENED}, _("受理"))
         role = community_role(by, locked)
@@ -46,6 +46,7 @@ def accept(case, note="", *, by):
         if locked.responded_at is None:
             fields["responded_at"] = now
         _commit(case, locked, fields)
+        _add_photos(locked, None, photos)
         message = "" if note else TimelineEntry.Message.ACCEPTED  # the staff's own words, or the portal's
         _log(case, TimelineEntry.Action.ACCEPTED, role, note, public=True, message=message)
     return case
@@ -77,7 +78,7 @@ def decline(case, reason, note, *, by):
     return case
 
 
-def dispatch(case, lead, assisting=(), note="", *, by):
+def dispatch(case, lead, assisting=(), note="", *, by, photos=()):
     """已受理 → 已吹哨: one leading department (主办) and any assisting ones (协办), each a task."""
     assisting = [d for d in assisting if d.pk != lead.pk]
     if len({d.pk for d in assisting}) != len(assisting):
@@ -98,6 +99,7 @@ def dispatch(case, lead, assisting=(), note="", *, by):
                 deadline=now + timedelta(days=category.resolve_days),
             )
         _commit(case, locked, {"status": S.DISPATCHED, "dispatched_at": now})
+        _add_photos(locked, None, photos)
         _log(
             case,
             TimelineEntry.Action.DISPATCHED,
@@ -195,8 +197,8 @@ def metoo(case):
 # --- a department's task -----------------------------------------------------
 
 
-def report_on_site(task, people, when=None, note="", *, by):
-    """报到: the department came to the place (who came, when)."""
+def report_on_site(task, people, when=None, note="", *, by, photos=()):
+    """报到: the department came to the place (who came, when, and any photos taken there)."""
     if not (people or "").strip():
         raise CaseError(_("请填写到场人员，例如：房管所 2 人。"))
     when = when or timezone.now()
@@ -207,6 +209,7 @@ def report_on_site(task, people, when=None, note="", *, by):
         if when < locked.created_at - timedelta(minutes=5):
             raise CaseError(_("报到时间不能早于派单时间。"))
         _save_task(locked, status=T.ON_SITE, onsite_at=when, onsite_people=people.strip())
+        _add_photos(case, locked, photos)
         if case.status == S.DISPATCHED:
             _commit(case, case, {"status": S.ON_SITE})
         _log(
@@ -223,12 +226,13 @@ def report_on_site(task, people, when=None, note="", *, by):
     return task
 
 
-def record_plan(task, plan, public=True, *, by):
+def record_plan(task, plan, public=True, *, by, photos=()):
     if not (plan or "").strip():
         raise CaseError(_("请写明处置方案。"))
     with transaction.atomic():
         locked, case = _lock_task(task, by, T.ON_SITE, _("确定方案"))
         _save_task(locked, status=T.PLANNED, plan=plan.strip(), planned_at=timezone.now())
+        _add_photos(case, locked, photos)
         if locked.is_lead and case.status in (S.DISPATCHED, S.ON_SITE):
             _commit(case, case, {"status": S.PLANNED})
         _log(case, TimelineEntry.Action.PLANNED, Actor.DEPARTMENT_OFFICER, plan.strip(), public, locked)
@@ -351,6 +355,20 @@ def _lock_task(task, user, expected, verb):
             _("这项任务现在是“%(status)s”，不能%(verb)s。") % {"status": locked.get_status_display(), "verb": verb}
         )
     return locked, case
+
+
+def _add_photos(case, task, photos, role=CasePhoto.Role.BEFORE):
+    """Photos a staff member took on the spot with a move (before the fix: the case as found)."""
+    start = case.photos.count()
+    for index, upload in enumerate(photos):
+        CasePhoto.objects.create(
+            case=case,
+            task=task,
+            role=role,
+            image=upload,
+            order=start + index,
+            alt_text=_("现场：%(place)s") % {"place": case.place},
+        )
 
 
 def _save_task(task, **fields):

@@ -11,7 +11,7 @@ def _perms(model, *actions):
 class NewsConfig(registry.PortalAppConfig):
     name = "news"
     verbose_name = _("新闻资讯")
-    hooks = ("search", "sitemaps", "blocks", "demo", "scale", "bench")
+    hooks = ("search", "sitemaps", "blocks", "demo", "scale", "bench", "desk")
 
     def ready(self):
         from communities import roles

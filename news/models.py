@@ -1,5 +1,3 @@
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,6 +13,7 @@ from core.images import CleanImageField
 from core.lang import is_chinese
 from news.renditions import make_renditions
 from news.sanitize import EDITOR_EXTENSIONS, clean_html
+from news.slugs import unique_slug
 
 DEFAULT_SOURCE = "北京市西城区委宣传部(区文明办)"
 
@@ -99,7 +98,11 @@ class ColumnIssue(models.Model):
         verbose_name = _("专栏期次")
         verbose_name_plural = _("专栏期次")
         constraints = [
-            models.UniqueConstraint(fields=["column", "number"], name="columnissue_unique_number_per_column"),
+            models.UniqueConstraint(
+                fields=["column", "number"],
+                name="columnissue_unique_number_per_column",
+                violation_error_message=_("这个专栏已经有这一期了：请换一个期数，或在稿件里直接填这一期。"),
+            ),
         ]
 
     def __str__(self):
@@ -152,7 +155,16 @@ class Story(models.Model):
         max_length=100,
         unique=True,
         blank=True,
-        help_text=_("用于网址，只能用小写字母、数字和连字符，发布后请不要再改；不填则自动生成。"),
+        help_text=_("网址的最后一段，保存时由标题的拼音自动生成，一般不用填。发布后再改，旧链接就打不开了。"),
+    )
+    # A random key drawn with the add form: pressing 保存 twice saves one story, not two.
+    add_token = models.CharField(
+        _("新建表单标识"),
+        max_length=32,
+        unique=True,
+        null=True,
+        blank=True,
+        error_messages={"unique": _("这篇稿件已经保存过了（可能按了两次保存），请到稿件列表里打开它。")},
     )
     lead = models.TextField(_("导语"), blank=True, help_text=_("纯文本，列表和分享时显示的摘要。"))
     body = rich_text_field(_("正文"))
@@ -163,7 +175,10 @@ class Story(models.Model):
         _("封面图片"), upload_to="news/covers/", blank=True, help_text=_("JPG、PNG、WebP 或手机 HEIC，不超过 10 MB。")
     )
     cover_alt = models.CharField(
-        _("封面图片说明"), max_length=200, blank=True, help_text=_("为看不见图片的读者描述图片内容。")
+        _("封面照片说明（给看不见图的人听）"),
+        max_length=200,
+        blank=True,
+        help_text=_("读屏软件会把这句话读给看不见图的居民听，例如“志愿者为老人理发”。"),
     )
     cover_renditions = models.JSONField(_("封面图片尺寸"), default=list, blank=True, editable=False)
     column_issue = models.ForeignKey(
@@ -200,7 +215,7 @@ class Story(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["search_text", "cover_renditions"])
+    history = HistoricalRecords(excluded_fields=["search_text", "cover_renditions", "add_token"])
     objects = StoryQuerySet.as_manager()
 
     class Meta:
@@ -227,7 +242,7 @@ class Story(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = f"{timezone.localdate():%Y%m%d}-{secrets.token_hex(3)}"
+            self.slug = unique_slug(Story, self.title, exclude_pk=self.pk)
         self.body = clean_html(self.body)
         new_cover = bool(self.cover) and not self.cover._committed
         if not self.cover:
@@ -309,16 +324,31 @@ class Photo(models.Model):
     )
     caption = models.CharField(_("图片说明"), max_length=300, blank=True)
     alt_text = models.CharField(
-        _("替代文字"), max_length=200, help_text=_("必填：为看不见图片的读者描述画面内容，例如“志愿者为老人理发”。")
+        _("照片说明（给看不见图的人听）"),
+        max_length=200,
+        help_text=_("必填。读屏软件会把这句话读给看不见图的居民听，例如“志愿者为老人理发”。"),
     )
-    is_file_photo = models.BooleanField(_("资料图片"), default=False, help_text=_("不是本次活动拍摄的照片请勾选。"))
+    is_file_photo = models.BooleanField(
+        _("资料图片"),
+        default=False,
+        help_text=_("照片不是这次活动拍的（以前拍的、别处来的）就勾上，页面上会标明“资料图片”。"),
+    )
     role = models.CharField(
-        _("对比角色"),
+        _("整治前/整治后"),
         max_length=10,
         choices=Role.choices,
         default=Role.NONE,
         blank=True,
-        help_text=_("整治前、整治后的照片会并排显示。"),
+        help_text=_("选了“整治前”“整治后”的照片会左右并排显示，方便居民对比。"),
+    )
+    reused_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reuses",
+        verbose_name=_("从图片库选用"),
+        help_text=_("用以前稿件里的照片：选中后不用再上传，照片说明也一起带过来。"),
     )
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
     renditions = models.JSONField(_("图片尺寸"), default=list, blank=True, editable=False)
@@ -326,17 +356,28 @@ class Photo(models.Model):
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = _("照片")
-        verbose_name_plural = _("照片")
+        verbose_name_plural = _("图片库")
 
     def __str__(self):
         return self.caption or self.alt_text
 
     def save(self, *args, **kwargs):
+        if self.reused_from_id and not self.image:
+            self.take_from(self.reused_from)
         new_image = bool(self.image) and not self.image._committed
         super().save(*args, **kwargs)
         if new_image or not self.renditions:
             self.renditions = make_renditions(self.image)
             Photo.objects.filter(pk=self.pk).update(renditions=self.renditions)
+
+    def take_from(self, source):
+        """Reuse ``source``'s stored picture (no second file), and its words where these are empty."""
+        self.reused_from = source
+        self.image = source.image.name
+        self.renditions = list(source.renditions)
+        self.caption = self.caption or source.caption
+        self.alt_text = self.alt_text or source.alt_text
+        self.is_file_photo = self.is_file_photo or source.is_file_photo
 
     @property
     def largest(self):

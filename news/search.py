@@ -2,64 +2,67 @@
 
 Candidates are stories holding every query term as a whole token of their
 search_text (``textsearch.filter_terms``, the rule all providers share); each is
-scored by where the terms occur (title counts most).
+scored by where the terms occur (title counts most). The snippet comes from where
+the words are: the lead, the body, or (when only they hold the words) the story's
+sections, read in one query for all the stories that need them.
 """
 
 from django.utils.html import strip_tags
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core import textsearch
-from news.models import Story
+from news.models import Story, StorySection
 
 CANDIDATES = 200  # the newest matching stories that are scored
-
-
-def _snippet(text, terms, width=90):
-    text = " ".join(strip_tags(text or "").split())
-    lowered = text.lower()
-    positions = [lowered.find(t) for t in terms if lowered.find(t) >= 0]
-    start = max(0, min(positions) - 20) if positions else 0
-    piece = text[start : start + width]
-    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
 
 
 def score(story, terms):
     title = textsearch.index_text(story.title, story.subtitle)
     lead = textsearch.index_text(story.lead)
-    total = 0
-    for term in terms:
-        token = f" {term} "
-        if token in title:
-            total += 10
-        if token in lead:
-            total += 4
-        if token in story.search_text:
-            total += 1
     # Every candidate holds every term; 20 a term keeps stories ahead of service days and teams
     # (scored by their hits alone) when the site search merges the providers' results.
-    return total + 20 * len(terms)
+    return (
+        10 * textsearch.hits(title, terms)
+        + 4 * textsearch.hits(lead, terms)
+        + textsearch.hits(story.search_text, terms)
+        + 20 * len(terms)
+    )
+
+
+def _section_texts(stories):
+    """{story pk: [heading, text, ...]} of the stories' sections, in one query."""
+    texts = {}
+    rows = StorySection.objects.filter(story__in=stories).order_by("story", "order", "pk")
+    for story_id, heading, body in rows.values_list("story_id", "heading", "body"):
+        texts.setdefault(story_id, []).extend([heading, strip_tags(body)])
+    return texts
 
 
 def search(terms, limit=50):
     if not terms:
         return []
-    stories = list(
-        Story.objects.published()
-        .search(terms)
-        .only("title", "subtitle", "slug", "lead", "body", "published_at", "search_text")
-        .order_by("-published_at", "-pk")[:CANDIDATES]
-    )
-    results = []
+    candidates = textsearch.title_first(
+        Story.objects.published().search(terms), terms, "title", "-published_at", "-pk"
+    ).only("title", "subtitle", "slug", "lead", "body", "published_at", "search_text")
+    stories = list(candidates[: min(CANDIDATES, limit) if textsearch.is_character_query(terms) else CANDIDATES])
     for story in stories:
-        results.append(
-            {
-                "kind": _("新闻"),
-                "title": story.title,
-                "url": story.get_absolute_url(),
-                "snippet": _snippet(story.lead or story.body, terms),
-                "date": story.published_at,
-                "score": score(story, terms),
-            }
-        )
-    results.sort(key=lambda r: (r["score"], r["date"]), reverse=True)
-    return results[:limit]
+        story.score = score(story, terms)
+    stories.sort(key=lambda s: (s.score, s.published_at), reverse=True)
+    stories = stories[:limit]
+    own_texts = {story.pk: [story.lead, strip_tags(story.body), story.subtitle] for story in stories}
+    # A word is in the story's sections only: read those sections (one query, for all such stories).
+    in_sections = [
+        s.pk for s in stories if not all(textsearch.found(" ".join([s.title, *own_texts[s.pk]]), [t]) for t in terms)
+    ]
+    sections = _section_texts(in_sections) if in_sections else {}
+    return [
+        {
+            "kind": pgettext("search result kind", "新闻"),
+            "title": story.title,
+            "url": story.get_absolute_url(),
+            "snippet": textsearch.snippet(sections.get(story.pk, []) + own_texts[story.pk], terms),
+            "date": story.published_at,
+            "score": story.score,
+        }
+        for story in stories
+    ]

@@ -35,6 +35,13 @@ def _fresh_cache(settings):
     sharedcache.reset()
 
 
+@pytest.fixture(autouse=True)
+def _notices_sent_at_once(settings):
+    """Notices run inside the request (the immediate task backend), so a test sees them in the outbox
+    as soon as the transaction's on_commit callbacks have run; no worker is needed."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def rate_limits(settings):
     """rate_limits("booking", address=(2, 3600)): one scope's limits (core/ratelimit.py) made small."""

@@ -7,7 +7,7 @@ from core import registry
 class VolunteersConfig(registry.PortalAppConfig):
     name = "volunteers"
     verbose_name = _("志愿服务")
-    hooks = ("search", "sitemaps", "blocks", "demo", "scale", "bench", "retention")
+    hooks = ("search", "sitemaps", "blocks", "demo", "scale", "bench", "retention", "desk")
 
     def ready(self):
         from communities import roles

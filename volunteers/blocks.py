@@ -1,8 +1,12 @@
 """Blocks for the home, community and service-day pages (see core/blocks.py)."""
 
-from django.db.models import Count
+import datetime
 
-from volunteers.models import Role, Signup, Team
+from django.db.models import Count
+from django.utils import timezone
+
+from volunteers import signup as rules
+from volunteers.models import HomeVisit, Role, Team
 from volunteers.views import wanted_roles
 
 
@@ -19,12 +23,29 @@ def community_block(request, community):
 
 
 def service_day_block(request, day):
-    """The day's volunteer roles, each with the visitor's own sign-up when they have one."""
+    """The day's volunteer roles, each with the visitor's own sign-up and, before any button, the
+    reason the rules would refuse them (``signup.refusal``): one query for the roles and, for a
+    signed-in visitor, one for their sign-ups of that date plus one each for their teams and skills
+    when a role needs them, however many roles the day has."""
     roles = list(Role.objects.filter(day=day).with_taken().select_related("skill", "team"))
-    mine = {}
-    volunteer = getattr(request.user, "volunteer", None) if request.user.is_authenticated else None
-    if volunteer is not None:
-        mine = {s.role_id: s for s in Signup.objects.filter(volunteer=volunteer, role__day=day)}
+    standing = None
+    if request.user.is_authenticated:
+        standing = rules.Standing.load(getattr(request.user, "volunteer", None), day.date, roles)
     for role in roles:
-        role.mine = mine.get(role.pk)
+        role.day = day  # the page's own day object: one source for is_open and the cancel reason
+        role.mine = standing.signup_for(role) if standing else None
+        role.refusal = rules.refusal(role, standing) if standing else None
     return {"template": "volunteers/day_roles.html", "roles": roles}
+
+
+def my_things_block(request, phone):
+    """我的事项: this phone's home-visit requests of the last year (core/mine.py)."""
+    since = timezone.now() - datetime.timedelta(days=365)
+    visits = list(
+        HomeVisit.objects.filter(phone=phone, created_at__gte=since)
+        .select_related("community", "team")
+        .order_by("-created_at")
+    )
+    if not visits:
+        return None  # most residents never ask for a visit: no empty section for them
+    return {"template": "volunteers/my_visits.html", "visits": visits}

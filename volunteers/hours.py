@@ -85,3 +85,18 @@ def complete_visit(visit, by):
                 home_visit=visit,
                 entered_by=by,
             )
+
+
+def cancel_visit(visit_id):
+    """The resident withdraws a request (from 我的事项) while no team has taken it; once taken, the
+    team has planned the visit and the resident is asked to call the community instead."""
+    with transaction.atomic():
+        visit = HomeVisit.objects.select_for_update().get(pk=visit_id)
+        if visit.status == HomeVisit.Status.CANCELLED:
+            raise SignupError(_("这条上门服务申请已经取消了。"))
+        if visit.status != HomeVisit.Status.REQUESTED:
+            state = visit.get_status_display()
+            raise SignupError(_("这条上门服务已经是“%(s)s”状态，如需取消或改时间，请直接打电话给社区。") % {"s": state})
+        visit.status = HomeVisit.Status.CANCELLED
+        visit.save(update_fields=["status"])
+    return visit

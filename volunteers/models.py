@@ -134,6 +134,19 @@ class Team(models.Model):
     def total_hours(self):
         return HoursEntry.objects.filter(team=self).aggregate(total=Sum("hours"))["total"] or Decimal("0")
 
+    @property
+    def public_leader_name(self):
+        """The leader as the team page shows them. Volunteers' names are masked in public (李**), a
+        leader's too, except where the team publishes the name itself: a team named after its
+        leader (李双军志愿服务队) or whose description names them already shows the name, so the
+        page says it whole rather than contradict itself. An anonymised leader is never named."""
+        leader = self.leader
+        if leader is None:
+            return ""
+        if not leader.anonymised and leader.real_name and leader.real_name in f"{self.name} {self.description}":
+            return leader.real_name
+        return leader.display_name
+
 
 class RoleQuerySet(models.QuerySet):
     def open(self):

@@ -5,9 +5,14 @@ its contract): the Role row is locked while a sign-up counts and takes a seat, a
 database refuses a second signup on the same seat (``signup_unique_seat``). Resident
 bookings (``events.booking``) use the same mechanism on a ServiceOffering.
 
+Who may sign up for what is one function, ``refusal(role, standing)``: ``sign_up`` raises its
+message, and the service-day page shows the same message in place of the button.
+
 Waiting lists are ordered by ``number`` (the order of arrival under the lock).
 Emails go out only after the transaction commits (``transaction.on_commit``).
 """
+
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -36,37 +41,78 @@ def email_after_commit(subject, body, recipient):
     )
 
 
-def _check_can_sign_up(role, volunteer):
+class Refusal(NamedTuple):
+    """Why a volunteer may not sign up for a role: ``reason`` for templates, ``message`` for the person."""
+
+    reason: str
+    message: str
+
+
+class Standing:
+    """What the rules need to know about one volunteer on one date: their sign-ups of that date (any
+    status), their teams and their skills. Loaded once, in at most three queries, whether for one role
+    (``sign_up``, under the lock) or for every role of a service-day page (``volunteers.blocks``), so
+    the page says "you cannot" before the button with the same words the refusal would use.
+    ``volunteer`` may be None: a signed-in person without a volunteer profile yet (no teams, no skills).
+    """
+
+    def __init__(self, volunteer=None, signups=(), team_ids=(), skill_ids=()):
+        self.volunteer = volunteer
+        self.signups = list(signups)
+        self.team_ids = set(team_ids)
+        self.skill_ids = set(skill_ids)
+
+    @classmethod
+    def load(cls, volunteer, date, roles):
+        """``roles``: the roles about to be asked about (teams and skills are read only if one needs them)."""
+        if volunteer is None:
+            return cls()
+        signups = Signup.objects.filter(volunteer=volunteer, role__day__date=date).select_related("role__day")
+        teams = volunteer.teams.values_list("pk", flat=True) if any(r.team_id for r in roles) else ()
+        skills = volunteer.skills.values_list("pk", flat=True) if any(r.skill_id for r in roles) else ()
+        return cls(volunteer, signups, teams, skills)
+
+    def signup_for(self, role):
+        return next((s for s in self.signups if s.role_id == role.pk), None)
+
+    def active_elsewhere(self):
+        return [s for s in self.signups if s.status in (Signup.Status.CONFIRMED, Signup.Status.WAITLISTED)]
+
+
+def refusal(role, standing):
+    """The first rule that refuses ``standing``'s volunteer on ``role``, or None. Asks no queries
+    beyond ``role.day``, ``role.team`` and ``role.skill`` (select them with the role)."""
     day = role.day
+    mine = standing.signup_for(role)
+    if mine is not None and mine.status != Signup.Status.CANCELLED:
+        return Refusal("already", _("您已经报名了这个岗位（%(status)s）。") % {"status": mine.get_status_display()})
     if day.is_cancelled:
-        raise SignupError(_("这个服务日已取消，不能报名。") + (f" {day.cancel_reason}" if day.cancel_reason else ""))
+        reason = f" {day.cancel_reason}" if day.cancel_reason else ""
+        return Refusal("cancelled", _("这个服务日已取消，不能报名。") + reason)
     if not day.is_open:
-        raise SignupError(_("这个服务日已经开始或结束，不能再报名了。"))
-    if volunteer.anonymised:
-        raise SignupError(_("该志愿者账号已注销。"))
-    if role.team_id and not role.team.members.filter(pk=volunteer.pk).exists():
-        raise SignupError(_("这个岗位只限“%(team)s”队员报名。") % {"team": role.team.name})
-    if role.skill_id and not volunteer.skills.filter(pk=role.skill_id).exists():
-        raise SignupError(
-            _("这个岗位需要“%(skill)s”技能，请先在个人资料里登记该技能，或选择其他岗位。") % {"skill": role.skill.name}
+        return Refusal("closed", _("这个服务日已经开始或结束，不能再报名了。"))
+    if standing.volunteer is not None and standing.volunteer.anonymised:
+        return Refusal("anonymised", _("该志愿者账号已注销。"))
+    if role.team_id and role.team_id not in standing.team_ids:
+        return Refusal("team", _("这个岗位只限“%(team)s”队员报名。") % {"team": role.team.name})
+    if role.skill_id and role.skill_id not in standing.skill_ids:
+        return Refusal(
+            "skill",
+            _("这个岗位需要“%(skill)s”技能，请先在个人资料里登记该技能，或选择其他岗位。") % {"skill": role.skill.name},
         )
-    others = (
-        Signup.objects.active()
-        .filter(volunteer=volunteer, role__day__date=day.date)
-        .exclude(role=role)
-        .select_related("role__day")
-    )
-    for other in others:
-        if role.overlaps(other.role):
-            raise SignupError(
+    for other in standing.active_elsewhere():
+        if other.role_id != role.pk and role.overlaps(other.role):
+            return Refusal(
+                "clash",
                 _("时间冲突：您已报名同一天 %(start)s–%(end)s 的“%(title)s”（%(day)s），不能同时报这个岗位。")
                 % {
                     "start": other.role.starts.strftime("%H:%M"),
                     "end": other.role.ends.strftime("%H:%M"),
                     "title": other.role.title,
                     "day": other.role.day.title,
-                }
+                },
             )
+    return None
 
 
 def sign_up(role_id, volunteer, by=None):
@@ -75,10 +121,11 @@ def sign_up(role_id, volunteer, by=None):
     try:
         with capacity_lock(Role, role_id) as role:
             role = Role.objects.select_related("day", "team", "skill").get(pk=role.pk)
-            existing = Signup.objects.filter(role=role, volunteer=volunteer).first()
-            if existing and existing.status != Signup.Status.CANCELLED:
-                raise SignupError(_("您已经报名了这个岗位（%(status)s）。") % {"status": existing.get_status_display()})
-            _check_can_sign_up(role, volunteer)
+            standing = Standing.load(volunteer, role.day.date, [role])
+            refused = refusal(role, standing)
+            if refused is not None:
+                raise SignupError(refused.message)
+            existing = standing.signup_for(role)
             seat, number = allocate(Signup.objects.filter(role=role), role.places)
             status = Signup.Status.CONFIRMED if seat else Signup.Status.WAITLISTED
             signup = existing or Signup(role=role, volunteer=volunteer)

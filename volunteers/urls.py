@@ -17,4 +17,5 @@ urlpatterns = [
     path("me/profile/", views.profile, name="profile"),
     path("home-visits/new/", views.home_visit_request, name="home_visit"),
     path("home-visits/<int:pk>/accept/", views.accept_home_visit, name="accept_visit"),
+    path("my/home-visits/<int:pk>/cancel/", views.my_cancel_visit, name="my_cancel_visit"),
 ]

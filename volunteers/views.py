@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, TemplateView
 
-from core import ratelimit
+from core import mine, ratelimit, targeted
 from core.params import id_or_none
 from events import ics
 from volunteers import signup as rules
 from volunteers.forms import HomeVisitForm, ProfileForm
-from volunteers.hours import accept_visit
+from volunteers.hours import accept_visit, cancel_visit
 from volunteers.models import HomeVisit, HoursEntry, Role, Signup, Team, Volunteer, next_star, star_level
 
 
@@ -112,8 +112,9 @@ def signup_view(request, pk):
     try:
         signup = rules.sign_up(role.pk, volunteer)
     except rules.SignupError as exc:
-        messages.error(request, exc.message)
-        return redirect(role)
+        # Back to the role's card, with the reason drawn inside it (not at the top, out of sight).
+        targeted.error(request, exc.message, f"role-{role.pk}")
+        return targeted.redirect_to(role.day, f"role-{role.pk}")
     if signup.status == Signup.Status.CONFIRMED:
         messages.success(request, _("报名成功：%(role)s。") % {"role": role.title})
     else:
@@ -142,10 +143,14 @@ def signup_member_view(request):
     try:
         rules.sign_up_member(role.pk, request.user, member)
     except rules.SignupError as exc:
-        messages.error(request, _("%(name)s：%(problem)s") % {"name": member.real_name, "problem": exc.message})
+        targeted.error(
+            request, _("%(name)s：%(problem)s") % {"name": member.real_name, "problem": exc.message}, "leader"
+        )
     else:
-        messages.success(request, _("已为 %(name)s 报名：%(role)s。") % {"name": member.real_name, "role": role.title})
-    return redirect("volunteers:me")
+        targeted.success(
+            request, _("已为 %(name)s 报名：%(role)s。") % {"name": member.real_name, "role": role.title}, "leader"
+        )
+    return targeted.redirect_to("volunteers:me", "leader")
 
 
 @login_required
@@ -156,9 +161,9 @@ def cancel_view(request, pk):
     try:
         rules.cancel(signup.pk, volunteer)
     except rules.SignupError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已取消报名。"))
+        targeted.error(request, exc.message, f"signup-{signup.pk}")
+        return targeted.redirect_to("volunteers:me", f"signup-{signup.pk}")
+    messages.success(request, _("已取消报名。"))
     return redirect("volunteers:me")
 
 
@@ -264,7 +269,25 @@ def accept_home_visit(request, pk):
     try:
         accept_visit(visit, team)
     except rules.SignupError as exc:
-        messages.error(request, exc.message)
+        targeted.error(request, exc.message, f"visit-{visit.pk}")
+        return targeted.redirect_to("volunteers:me", f"visit-{visit.pk}")
     else:
         messages.success(request, _("已接单：%(v)s。完成后请社区工作人员登记时长。") % {"v": visit.resident_name})
     return redirect("volunteers:me")
+
+
+@require_POST
+def my_cancel_visit(request, pk):
+    """Withdraw a home-visit request from 我的事项: only one of the verified phone's (another's is a 404)."""
+    phone = mine.signed_in_phone(request)
+    if phone is None:
+        messages.error(request, _("为保护您的信息，请重新验证手机号。"))
+        return redirect("my_things")
+    visit = get_object_or_404(HomeVisit, pk=pk, phone=phone)
+    try:
+        cancel_visit(visit.pk)
+    except rules.SignupError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("上门服务申请已取消。"))
+    return redirect("my_things")  # the message heads the page, in view

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from core import lang
+from core import lang, targeted
 
 register = template.Library()
 
@@ -53,3 +53,44 @@ def breadcrumb(*parts):
     crumbs = [(links[i], links[i + 1]) for i in range(0, len(links) - 1, 2)]
     crumbs.append((current, None))
     return {"crumbs": crumbs}
+
+
+def _placed(context):
+    """The targets this request's page has drawn so far (kept on the request, shared by includes)."""
+    request = context.get("request")
+    if request is None:
+        return set()
+    if not hasattr(request, "_placed_message_targets"):
+        request._placed_message_targets = set()
+    return request._placed_message_targets
+
+
+@register.filter
+def untargeted(messages):
+    """The page-wide messages: those that belong next to an element are drawn there (core/targeted.py)."""
+    return [m for m in messages or () if not targeted.target_of(m)]
+
+
+@register.inclusion_tag("includes/targeted_messages.html", takes_context=True)
+def targeted_messages(context, *parts):
+    """{% targeted_messages "role-" role.pk %}: the messages for the element with that id, drawn in place."""
+    target = "".join(str(p) for p in parts)
+    _placed(context).add(target)
+    return {"found": _anchored(m for m in context.get("messages") or () if targeted.target_of(m) == target)}
+
+
+@register.inclusion_tag("includes/targeted_messages.html", takes_context=True)
+def unplaced_messages(context):
+    """At the end of the page: targeted messages whose element the page did not draw."""
+    placed = _placed(context)
+    return {"found": _anchored(m for m in context.get("messages") or () if targeted.target_of(m) not in ("", *placed))}
+
+
+def _anchored(messages):
+    """(message, id) pairs: the first message of each target carries the id its redirect lands on."""
+    seen, pairs = set(), []
+    for message in messages:
+        target = targeted.target_of(message)
+        pairs.append((message, "" if target in seen else targeted.anchor(target)))
+        seen.add(target)
+    return pairs

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from communities import scope
 from communities.admin_scope import ScopedAdminMixin, ScopedInlineMixin
 from core.privacy import scrub_phones
+from core.thumbs import thumbnail_tag
 from feedback import workflow
 from feedback.admin import forms as wf
 from feedback.admin.contact import can_see_contact, contact_for, text_for
@@ -55,9 +56,18 @@ class TaskInline(ScopedInlineMixin, admin.TabularInline):
 class PhotoInline(ScopedInlineMixin, admin.TabularInline):
     model = CasePhoto
     extra = 0
-    fields = ["role", "image", "alt_text", "order", "task"]
-    readonly_fields = ["task"]
+    fields = ["preview", "role", "image", "alt_text", "order", "task"]
+    readonly_fields = ["preview", "task"]
     max_num = 20
+
+    @admin.display(description=_lazy("照片"))
+    def preview(self, obj):
+        return thumbnail_tag(obj.image, obj.alt_text or obj.get_role_display()) if obj and obj.pk else "—"
+
+    def get_fields(self, request, obj=None):
+        # Who may only look sees the picture, not a file name and an upload button.
+        fields = super().get_fields(request, obj)
+        return fields if self.has_change_permission(request, obj) else [f for f in fields if f != "image"]
 
 
 class TimelineInline(admin.TabularInline):
@@ -110,7 +120,17 @@ class CaseAdmin(ScopedAdminMixin, WorkflowMovesMixin, admin.ModelAdmin):
     moves = CASE_MOVES
     typed_kind = "case"
     change_form_template = "admin/feedback/case/change_form.html"
-    list_display = ["code", "place", "community", "category", "status", "overdue", "created_at", "is_published"]
+    list_display = [
+        "code",
+        "photo",
+        "place",
+        "community",
+        "category",
+        "status",
+        "overdue",
+        "created_at",
+        "is_published",
+    ]
     list_filter = [OverdueFilter, "status", "category", "community__street", "is_published"]
     search_fields = ["code", "place"]
     date_hierarchy = "created_at"
@@ -147,7 +167,7 @@ class CaseAdmin(ScopedAdminMixin, WorkflowMovesMixin, admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .prefetch_related(Prefetch("tasks", queryset=DispatchTask.objects.select_related("department")))
+            .prefetch_related(Prefetch("tasks", queryset=DispatchTask.objects.select_related("department")), "photos")
             .select_related("community__street", "category")
         )
 
@@ -174,6 +194,13 @@ class CaseAdmin(ScopedAdminMixin, WorkflowMovesMixin, admin.ModelAdmin):
     @admin.display(description=_lazy("超期"))
     def overdue(self, obj):
         return overdue_badge(obj.is_overdue)
+
+    @admin.display(description=_lazy("照片"))
+    def photo(self, obj):
+        photos = list(obj.photos.all())  # prefetched with the list
+        if not photos:
+            return "—"
+        return thumbnail_tag(photos[0].image, photos[0].alt_text or obj.place, link=False)
 
     def has_add_permission(self, request):
         return False  # cases come from residents (or staff filling the public form for a caller)
@@ -233,16 +260,18 @@ class CaseAdmin(ScopedAdminMixin, WorkflowMovesMixin, admin.ModelAdmin):
 
     def move_form(self, request, case, move, form_class):
         kwargs = {"case": case} if form_class is wf.DispatchForm else {}
-        return form_class(request.POST, prefix=move, **kwargs)
+        return form_class(request.POST, request.FILES, prefix=move, **kwargs)
 
     def apply_move(self, request, case, move, data):
         case.version = data["version"]
         if move == "accept":
-            workflow.accept(case, data["note"], by=request.user)
+            workflow.accept(case, data["note"], by=request.user, photos=data["photos"])
         elif move == "decline":
             workflow.decline(case, data["reason"], data["note"], by=request.user)
         elif move == "dispatch":
-            workflow.dispatch(case, data["lead"], list(data["assisting"]), data["note"], by=request.user)
+            workflow.dispatch(
+                case, data["lead"], list(data["assisting"]), data["note"], by=request.user, photos=data["photos"]
+            )
         elif move == "resolve":
             workflow.resolve(case, data["note"], by=request.user)
         elif move == "note":

@@ -6,8 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Department
+from core.widgets import MultiplePhotoInput
 from feedback.forms import MultipleImageField
 from feedback.models import Case
+
+
+def spot_photos():
+    """现场照片: optional, taken with the phone's camera or picked from its gallery."""
+    return MultipleImageField(label=_("现场照片（可选，可拍照）"), widget=MultiplePhotoInput, max_files=6)
 
 
 class VersionForm(forms.Form):
@@ -18,6 +24,7 @@ class AcceptForm(VersionForm):
     note = forms.CharField(
         label=_("给居民的说明（可选）"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+    photos = spot_photos()
 
 
 class DeclineForm(VersionForm):
@@ -33,6 +40,7 @@ class DispatchForm(VersionForm):
         label=_("协办部门"), queryset=Department.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     note = forms.CharField(label=_("补充说明（可选）"), required=False, max_length=500)
+    photos = spot_photos()
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,6 +72,7 @@ class OnSiteForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
     )
     note = forms.CharField(label=_("现场情况（可选）"), required=False, max_length=500)
+    photos = spot_photos()
 
     def __init__(self, *args, **kwargs):
         kwargs["initial"] = {"when": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), **(kwargs.get("initial") or {})}
@@ -77,8 +86,9 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("和居民商量好的方案，居民会看到。"),
     )
+    photos = spot_photos()
 
 
 class CompleteForm(forms.Form):
     result = forms.CharField(label=_("处置结果"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    photos = MultipleImageField(label=_("处置后照片（至少一张，最多 6 张）"))
+    photos = MultipleImageField(label=_("处置后照片（至少一张，最多 6 张）"), widget=MultiplePhotoInput, max_files=6)

@@ -1,13 +1,10 @@
 """Overdue at a glance: the badge in lists and the 是否超期 filter for cases and tasks."""
 
 from django.contrib import admin
-from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-
-from feedback.models import DispatchTask
 
 
 def overdue_badge(flag):
@@ -24,12 +21,5 @@ class OverdueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in ("yes", "no"):
             return queryset
-        now = timezone.now()
-        if queryset.model is DispatchTask:
-            late = Q(done_at__isnull=True, deadline__lt=now) | Q(done_at__gt=F("deadline"))
-        else:
-            late_task = DispatchTask.objects.filter(case=OuterRef("pk"), round=OuterRef("round")).filter(
-                Q(done_at__isnull=True, deadline__lt=now) | Q(done_at__gt=F("deadline"))
-            )
-            late = Exists(late_task) | Q(responded_at__isnull=True, respond_deadline__lt=now)
-        return queryset.filter(late) if self.value() == "yes" else queryset.exclude(late)
+        late = queryset.model.objects.overdue(timezone.now()).values("pk")
+        return queryset.filter(pk__in=late) if self.value() == "yes" else queryset.exclude(pk__in=late)

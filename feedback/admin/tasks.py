@@ -6,6 +6,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _lazy
 
 from communities.admin_scope import ScopedAdminMixin
+from core.thumbs import thumbnail_tag
 from feedback import workflow
 from feedback.admin import forms as wf
 from feedback.admin.moves import WorkflowMovesMixin, forget_typed, typed_initial
@@ -79,11 +80,11 @@ class DispatchTaskAdmin(ScopedAdminMixin, WorkflowMovesMixin, admin.ModelAdmin):
 
     @admin.display(description=_lazy("现场照片"))
     def case_photos(self, obj):
-        photos = [(p.image.url, p.get_role_display(), p.alt_text) for p in obj.case.photos.all()]
+        photos = obj.case.photos.all()
         if not photos:
             return "—"
         return format_html_join(
-            "", '<a href="{0}"><img class="fb-admin-thumb" src="{0}" alt="{1}：{2}" width="160"></a> ', photos
+            " ", "{}", ((thumbnail_tag(p.image, f"{p.get_role_display()}：{p.alt_text}"),) for p in photos)
         )
 
     @admin.display(description=_lazy("超期"))
@@ -126,8 +127,10 @@ class DispatchTaskAdmin(ScopedAdminMixin, WorkflowMovesMixin, admin.ModelAdmin):
 
     def apply_move(self, request, task, move, data):
         if move == "onsite":
-            workflow.report_on_site(task, data["people"], data["when"], data["note"], by=request.user)
+            workflow.report_on_site(
+                task, data["people"], data["when"], data["note"], by=request.user, photos=data["photos"]
+            )
         elif move == "plan":
-            workflow.record_plan(task, data["plan"], by=request.user)
+            workflow.record_plan(task, data["plan"], by=request.user, photos=data["photos"])
         elif move == "complete":
             workflow.complete(task, data["result"], data["photos"], by=request.user)

@@ -20,6 +20,7 @@ PUBLIC_PAGES = [
     "/communities/chunshu/chunshuyuan/",
     "/communities/shichahai/sihuan/",
     "/accessibility/",
+    "/my/",
     "/no-such-page/",
     "/news/",
     "/news/zou-shequ-28/",

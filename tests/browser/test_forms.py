@@ -124,6 +124,6 @@ def test_resident_forms_are_labelled_and_explain_their_errors(page, places, scre
     page.get_by_label("密码").fill(factories.PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="登录", exact=True).click()
-    assert page.get_by_role("link", name="我的").is_visible(), volunteer
+    assert page.get_by_role("link", name="我的", exact=True).is_visible(), volunteer
     problems += check_form(page, "/volunteers/home-visits/new/", "提交申请")
     assert not problems, "\n".join(problems)

@@ -138,7 +138,7 @@ def test_volunteer_signs_up_by_keyboard(kb_page, places, settings, screenshot):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     page, problems = kb_page, []
     day = ef.day(places["chunshuyuan"], days_ahead=10, title="椿树园社区便民服务日", place="椿树园小区健身广场")
-    ef.role(day, title="引导", places=2)
+    role = ef.role(day, title="引导", places=2)
     volunteer = ef.volunteer("xiaoli", real_name="李小丽")
 
     page.goto(day.get_absolute_url())
@@ -156,10 +156,9 @@ def test_volunteer_signs_up_by_keyboard(kb_page, places, settings, screenshot):
     page.keyboard.type(factories.PASSWORD)
     screenshot(page, "keyboard-signup-login")
     press(page, "Enter")
-    assert page.url.endswith(day.get_absolute_url())
-
-    skip_to_main(page, problems)
-    problems += tab_to(page, label_starts("报名这个岗位"))
+    # Back at the role's card, where Tab starts: the next stop is the role's own button.
+    assert page.url.endswith(f"{day.get_absolute_url()}#role-{role.pk}")
+    problems += tab_to(page, label_starts("报名这个岗位"), limit=1)
     screenshot(page, "keyboard-signup-role")
     press(page, "Enter")
     assert page.url.endswith("/volunteers/me/")

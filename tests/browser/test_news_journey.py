@@ -39,33 +39,27 @@ def test_editor_publishes_a_story_with_sections_and_a_photo_and_a_resident_reads
     page.fill("#id_title", "椿树园社区便民服务日再相聚")
     page.fill("#id_lead", "十多家辖区单位来到健身广场，义诊、理发、法律咨询都排起了队。")
     type_in_editor(page, 0, "这个月的便民服务日如期举行。")
-    pick_community(page, "椿树园社区")
     page.select_option("#id_sections-0-community", label="椿树园社区")
     page.fill("#id_sections-0-heading", "健身广场上的服务台")
     type_in_editor(page, 1, "卫生服务站为居民量血压。")
-    page.get_by_text("添加另一个").first.click()
+    # The photo goes in with its section, on the same page, before anything is saved.
+    photo_file = tmp_path / "clinic.jpg"
+    photo_file.write_bytes(nf.jpeg_bytes(size=(1400, 900), gps=True))
+    page.set_input_files("#id_sections-0-photos-0-image", str(photo_file))
+    page.fill("#id_sections-0-photos-0-caption", "居民在服务台前量血压")
+    page.fill("#id_sections-0-photos-0-alt_text", "医生为老人量血压")
+    page.locator(".djn-add-handler.djn-model-news-storysection").click()
     page.select_option("#id_sections-1-community", label="红线社区")
     page.fill("#id_sections-1-heading", "红线社区的邻里互助")
     type_in_editor(page, 2, "志愿者上门看望独居老人。")
     page.select_option("#id_status", "published")
-    page.click("input[name=_continue]")
+    page.click("button[name=_continue]")
     page.wait_for_selector(".messagelist, .errornote")
     assert page.locator(".errornote").count() == 0, page.content()[:3000]
     story = Story.objects.get(title="椿树园社区便民服务日再相聚")
     assert story.status == Story.Status.PUBLISHED
     assert story.sections.count() == 2
-
-    # Photos are uploaded on the section's own page (reached by its 修改 link).
-    section = story.sections.get(heading="健身广场上的服务台")
-    page.goto(f"/admin/news/storysection/{section.pk}/change/")
-    photo_file = tmp_path / "clinic.jpg"
-    photo_file.write_bytes(nf.jpeg_bytes(size=(1400, 900), gps=True))
-    page.set_input_files("#id_photos-0-image", str(photo_file))
-    page.fill("#id_photos-0-caption", "居民在服务台前量血压")
-    page.fill("#id_photos-0-alt_text", "医生为老人量血压")
-    page.click("input[name=_save]")
-    page.wait_for_url(f"**/admin/news/story/{story.pk}/change/")
-    assert Photo.objects.filter(section=section).count() == 1
+    assert Photo.objects.filter(section__story=story).count() == 1
     screenshot(page, "news-admin-story-saved")
 
     resident = browser.new_context(base_url=live_server.url, locale="zh-CN").new_page()
@@ -114,7 +108,7 @@ def test_community_worker_cannot_publish_or_see_another_streets_drafts(page, pla
         " const o = new Option('已发布', 'published'); s.add(o); s.value = 'published'; }"
     )
     with page.expect_navigation():  # the refusal is a new page: wait for it before looking
-        page.click("input[name=_save]")
+        page.click("button[name=_save]")
     page.locator(".errornote").wait_for()
     assert page.locator(".errornote").is_visible()
     assert not Story.objects.filter(title="四环社区想直接发布").exists()

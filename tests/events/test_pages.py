@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from events.models import ResidentBooking, ServiceDay
 from tests.events import factories as ef
@@ -39,7 +40,8 @@ def count_queries(client, url):
     "url,expected",
     [
         ("/events/", 5),
-        ("/events/{day}/", 5),
+        # 3: the roles no longer load their day one by one (volunteers.blocks hands them the page's day)
+        ("/events/{day}/", 3),
         ("/events/{day}/calendar.ics", 1),
         ("/events/communities/{community}.ics", 2),
         ("/", None),
@@ -220,3 +222,41 @@ def test_search_and_sitemaps(places):
     assert len(results) == 1 and set(results[0]) == {"kind", "title", "url", "snippet", "date", "score"}
     assert search(["不存在的词"], 10) == []
     assert len(SITEMAPS["servicedays"]().items()) == 1
+
+
+def _month_start(months_ahead):
+    today = timezone.localdate()
+    index = today.year * 12 + today.month - 1 + months_ahead
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def test_calendar_opens_on_the_month_of_the_next_service_day(client, places):
+    later = ef.day(places["chunshuyuan"], date=_month_start(2) + datetime.timedelta(days=4), title="两个月后的服务日")
+    html = client.get("/events/").content.decode()
+    assert f"{later.date.year} 年 {later.date.month} 月日历" in html
+    # Phones read the month as a list of cards, wider screens as a grid: both link the day.
+    assert html.count(later.get_absolute_url()) == 3  # agenda, month list, month grid
+    # Asked for a month, it shows that month, empty or not.
+    this_month = _month_start(0)
+    html = client.get(f"/events/?month={this_month:%Y-%m}").content.decode()
+    assert f"{this_month.year} 年 {this_month.month} 月日历" in html and "这个月没有服务日。" in html
+
+
+def test_calendar_stays_on_this_month_while_it_has_a_day_left(client, places):
+    ef.day(places["chunshuyuan"], days_ahead=0, title="今天的服务日")
+    ef.day(places["chunshuyuan"], date=_month_start(2), title="以后的服务日")
+    today = timezone.localdate()
+    assert f"{today.year} 年 {today.month} 月日历" in client.get("/events/").content.decode()
+
+
+def test_calendar_without_any_upcoming_day_shows_this_month(client, places):
+    ef.day(places["chunshuyuan"], days_ahead=-400, title="去年的服务日")
+    today = timezone.localdate()
+    html = client.get("/events/").content.decode()
+    assert f"{today.year} 年 {today.month} 月日历" in html and "近期没有安排服务日。" in html
+
+
+def test_month_links_point_back_and_forward(client, places):
+    html = client.get("/events/?month=2026-01").content.decode()
+    assert 'class="month-link month-prev" rel="prev" href="?month=2025-12"' in html
+    assert 'class="month-link month-next" rel="next" href="?month=2026-02"' in html

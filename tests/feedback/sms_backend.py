@@ -1,4 +1,4 @@
-"""A text-message gateway for tests: ``FEEDBACK_SMS_BACKEND = "tests.feedback.sms_backend.LocmemSMSBackend"``."""
+"""A text-message gateway for tests: ``SMS_BACKEND = "tests.feedback.sms_backend.LocmemSMSBackend"``."""
 
 
 class LocmemSMSBackend:

@@ -1,3 +1,4 @@
+import re
 import uuid
 from datetime import timedelta
 
@@ -76,7 +77,33 @@ def test_board_shows_rates_and_svg(client, known):
     html = client.get("/feedback/").content.decode()
     assert "<svg" in html and "响应率" in html
     assert "67%" in html and "50%" in html
-    assert "样本不足" in html
+    assert "件数太少" in html
+
+
+def test_board_speaks_plain_words_and_folds_the_details(client, known):
+    html = client.get("/feedback/").content.decode()
+    start = html.index('class="fb-headline"')
+    headline = html[start : html.index("</section>", start)]
+    for words in ("收到的问题", "已经解决", "居民满意", "一般多少天办完", "按时答复", "超过期限的任务"):
+        assert words in headline
+    assert "办结用时中位数" not in headline and "超期任务" not in headline and "响应率" not in headline
+    # Every table and chart sits in a fold with a plain-word heading, after the big numbers.
+    details = html[html.index('id="fb-details"') :]
+    assert html.count('<table class="table fb-table stack-table"') == details.count("<table") == 4
+    for summary in ("每个月收到多少、办完多少", "各街道办得怎么样", "各社区办得怎么样", "各部门办得怎么样"):
+        assert f"<summary>{summary}</summary>" in details
+    # Each cell names its column, for the stacked cards on a phone.
+    assert 'data-label="一般多少天办完"' in details
+
+
+def test_charts_keep_their_text_size_at_any_width(client, known):
+    html = client.get("/feedback/").content.decode()
+    charts = re.findall(r"<svg class=\"fb-chart\".*?</svg>", html)
+    assert len(charts) == 3  # months, streets, departments
+    for chart in charts:
+        assert "viewBox" not in chart  # nothing scales the text down on a phone
+        sizes = [int(size) for size in re.findall(r'font-size="(\d+)"', chart)]
+        assert sizes and min(sizes) >= 16
 
 
 def test_board_street_filter(client, known):

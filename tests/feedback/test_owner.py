@@ -82,7 +82,7 @@ def test_the_link_goes_to_the_email_and_phone_left_and_never_into_the_log(
     assert "[SMS to" in printed  # the console gateway (the default) still shows the message ...
     assert secret not in printed and secret not in caplog.text  # ... without the secret
 
-    settings.FEEDBACK_SMS_BACKEND = "tests.feedback.sms_backend.LocmemSMSBackend"
+    settings.SMS_BACKEND = "tests.feedback.sms_backend.LocmemSMSBackend"
     LocmemSMSBackend.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         case, secret, _response = submit(client, places, category)
@@ -140,7 +140,7 @@ def test_the_owner_adds_information_masked_before_it_is_public(client, walk, cas
     secret = case.owner_secret
     case = walk(case, "dispatched")
     response = client.post(mine(case, secret, "note"), {"note": "积水在东侧门口，有事打 138 1234 5678。"})
-    assert response.status_code == 302 and response["Location"] == mine(case, secret)
+    assert response.status_code == 302 and response["Location"] == mine(case, secret) + "#msg-fb-note"
     entry = TimelineEntry.objects.get(case=case, action=TimelineEntry.Action.NOTE)
     assert entry.role == Actor.RESIDENT and entry.is_public
     assert entry.note == "积水在东侧门口，有事打 138****5678。"

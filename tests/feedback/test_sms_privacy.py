@@ -7,6 +7,7 @@ import sys
 from io import StringIO
 from pathlib import Path
 
+from core.sms import check_backend
 from feedback import sms
 from tests.security.test_phone_scrub import digits
 
@@ -16,7 +17,8 @@ PRODUCTION = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "k" * 50, "DJANGO_AL
 
 
 def run(code, command=("shell", "-c"), **variables):
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "FEEDBACK_"))}
+    ours = ("DJANGO_", "DATABASE_URL", "FEEDBACK_", "SMS_")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     environ.update(variables)
     return subprocess.run(
         [sys.executable, "manage.py", *command, *([code] if code else [])],
@@ -38,25 +40,31 @@ def test_production_refuses_the_console_backend():
 def test_production_without_a_gateway_sends_no_text_messages():
     result = run("from feedback import conf; print(conf.sms_backend())", **PRODUCTION)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "feedback.sms.NoSMSBackend"
+    assert result.stdout.strip().splitlines()[-1] == "core.sms.NoSMSBackend"
+
+
+def test_the_new_name_is_refused_alike_and_the_old_class_path_too():
+    result = run(None, command=("check",), **PRODUCTION, SMS_BACKEND="core.sms.ConsoleSMSBackend")
+    assert result.returncode != 0
+    assert "SMS_BACKEND=core.sms.ConsoleSMSBackend" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_the_system_check_also_covers_settings_set_in_code(settings):
     from django.core import checks
 
     settings.DEBUG = False
-    settings.FEEDBACK_SMS_BACKEND = "feedback.sms.ConsoleSMSBackend"
-    assert [e.id for e in checks.run_checks()] == ["feedback.E001"]
-    settings.FEEDBACK_SMS_BACKEND = "tests.feedback.sms_backend.LocmemSMSBackend"
-    assert sms.check_backend() == []
+    settings.SMS_BACKEND = "feedback.sms.ConsoleSMSBackend"
+    assert [e.id for e in checks.run_checks()] == ["core.E002"]
+    settings.SMS_BACKEND = "tests.feedback.sms_backend.LocmemSMSBackend"
+    assert check_backend() == []
     settings.DEBUG = True
-    settings.FEEDBACK_SMS_BACKEND = "feedback.sms.ConsoleSMSBackend"
-    assert sms.check_backend() == []  # development: the console is the point
+    settings.SMS_BACKEND = "feedback.sms.ConsoleSMSBackend"
+    assert check_backend() == []  # development: the console is the point
 
 
 def test_console_backend_masks_the_phone(settings, caplog, capsys):
-    settings.FEEDBACK_SMS_BACKEND = "feedback.sms.ConsoleSMSBackend"
-    with caplog.at_level(logging.INFO, logger="feedback.sms"):
+    settings.SMS_BACKEND = "feedback.sms.ConsoleSMSBackend"
+    with caplog.at_level(logging.INFO, logger="core.sms"):
         assert sms.send_sms(PHONE, "您的诉求 SH-2026-000001 有新进展")
     logged = " ".join(r.getMessage() for r in caplog.records) + capsys.readouterr().out
     assert "SH-2026-000001" in logged and "138****1234" in logged
@@ -69,8 +77,8 @@ class FailingGateway:
 
 
 def test_a_failing_gateway_logs_no_phone(settings, caplog):
-    settings.FEEDBACK_SMS_BACKEND = "tests.feedback.test_sms_privacy.FailingGateway"
-    with caplog.at_level(logging.INFO, logger="feedback.sms"):
+    settings.SMS_BACKEND = "tests.feedback.test_sms_privacy.FailingGateway"
+    with caplog.at_level(logging.INFO, logger="core.sms"):
         assert sms.send_sms(PHONE, "text") is False
     assert caplog.records and PHONE not in digits(caplog.text)
 

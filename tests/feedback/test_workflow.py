@@ -263,7 +263,7 @@ def test_no_email_without_consent_or_address(make_case, worker_sihuan, django_ca
 
 
 def test_sms_hook_uses_the_configured_backend(settings, make_case, django_capture_on_commit_callbacks):
-    settings.FEEDBACK_SMS_BACKEND = "tests.feedback.sms_backend.LocmemSMSBackend"
+    settings.SMS_BACKEND = "tests.feedback.sms_backend.LocmemSMSBackend"
     LocmemSMSBackend.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         case = make_case(contact_phone="13812341234", consent=True)

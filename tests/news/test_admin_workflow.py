@@ -199,11 +199,12 @@ def test_workflow_submit_requires_a_draft(places, worker_sihuan):
 def test_a_double_submit_of_the_add_form_creates_one_story(client, places, editor_chunshu):
     client.force_login(editor_chunshu)
     form = client.get("/admin/news/story/add/")
-    slug = form.context["adminform"].form.initial["slug"]
-    data = story_form(places, community_key="chunshuyuan", slug=slug)
+    token = form.context["adminform"].form.initial["add_token"]  # hidden: the address is not shown
+    data = story_form(places, community_key="chunshuyuan", add_token=token)
     assert client.post("/admin/news/story/add/", data).status_code == 302
     second = client.post("/admin/news/story/add/", data)
-    assert second.status_code == 200  # the form again, with the message about the slug
+    assert second.status_code == 200  # the form again, with the message about the double save
+    assert "这篇稿件已经保存过了" in second.content.decode()
     assert Story.objects.count() == 1
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from PIL import Image
 
 from news.models import Photo
+from tests.adminform import unchanged_post
 from tests.news import factories as nf
 
 
@@ -81,23 +82,16 @@ def test_alt_text_is_required(section):
 
 def test_admin_upload_of_a_non_image_shows_the_message_and_saves_nothing(client, places, admin_user, section):
     client.force_login(admin_user)
-    url = f"/admin/news/storysection/{section.pk}/change/"
-    response = client.post(
-        url,
+    url = f"/admin/news/story/{section.story_id}/change/"  # photos are added on the story's page
+    data = unchanged_post(client.get(url).content.decode())
+    data.update(
         {
-            "community": section.community_id,
-            "heading": section.heading,
-            "body": section.body,
-            "order": 0,
-            "photos-TOTAL_FORMS": 1,
-            "photos-INITIAL_FORMS": 0,
-            "photos-0-image": nf.upload(b"not an image", name="x.jpg"),
-            "photos-0-caption": "说明",
-            "photos-0-alt_text": "替代",
-            "photos-0-role": "",
-            "photos-0-order": 0,
-        },
+            "sections-0-photos-0-image": nf.upload(b"not an image", name="x.jpg"),
+            "sections-0-photos-0-caption": ["说明"],
+            "sections-0-photos-0-alt_text": ["替代"],
+        }
     )
+    response = client.post(url, data)
     assert response.status_code == 200
     assert "请上传" in response.content.decode()
     assert not Photo.objects.exists()

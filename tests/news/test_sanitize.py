@@ -82,6 +82,8 @@ def test_admin_post_with_hostile_html_is_stored_clean(client, places, admin_user
             "sections-0-heading": "段落",
             "sections-0-body": payload,
             "sections-0-order": 0,
+            "sections-0-photos-TOTAL_FORMS": 0,
+            "sections-0-photos-INITIAL_FORMS": 0,
             "corrections-TOTAL_FORMS": 0,
             "corrections-INITIAL_FORMS": 0,
         },

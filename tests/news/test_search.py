@@ -105,3 +105,40 @@ def test_deleting_a_section_updates_the_search_text(client, places):
     assert "排水" in Story.objects.get(pk=story.pk).search_text
     section.delete()
     assert "排水" not in Story.objects.get(pk=story.pk).search_text
+
+
+def test_snippet_comes_from_the_first_text_holding_a_word():
+    from core.textsearch import snippet
+
+    assert snippet(["没有那个词", "这里有修缮"], ["修缮"]) == "这里有修缮"
+    assert snippet(["", None, "开头"], ["不在"]) == "开头"
+    assert snippet([], ["修缮"]) == ""
+    long = "前" * 100 + "修缮" + "后" * 100
+    piece = snippet([long], ["修缮"], width=30, before=5)
+    assert piece == "…" + "前" * 5 + "修缮" + "后" * 23 + "…"
+
+
+def test_highlight_escapes_first_and_marks_only_the_terms():
+    from core.textsearch import highlight
+
+    assert highlight("<b>理发</b> & 义剪", ["理发"]) == "&lt;b&gt;<mark>理发</mark>&lt;/b&gt; &amp; 义剪"
+    assert highlight("a<mark>b", ["mark"]) == "a&lt;<mark>mark</mark>&gt;b"
+    # a term never matches inside the entities escaping makes
+    assert highlight("Tom & Jerry's", ["amp", "x27"]) == "Tom &amp; Jerry&#x27;s"
+    assert highlight("A&B", ["a&b"]) == "<mark>A&amp;B</mark>"
+
+
+def test_one_chinese_character_is_a_character_query_and_nothing_else_is():
+    from core.textsearch import is_character_query, query_terms
+
+    assert is_character_query(query_terms(" 理 "))
+    assert not is_character_query(query_terms("理发"))
+    assert not is_character_query(query_terms("a"))
+    assert not is_character_query(query_terms("理 剪"))
+
+
+def test_a_story_found_by_a_single_character_in_its_sections(places):
+    story = nf.story([places["sihuan"]], title="院落", lead="", slug="yard3")
+    nf.section(story, places["sihuan"], body="<p>地面修缮。</p>")
+    results = news_search.search(["缮"], 10)
+    assert [r["snippet"] for r in results] == ["地面修缮。"]

@@ -82,7 +82,7 @@ PINNED = {
     "column issue": 5,
     "search": 3,
     "service-day list": 5,
-    "service-day page": 6,
+    "service-day page": 3,  # was 6: each role loaded its day (one query per role); now none
     "team page": 5,
     "feedback board": 8,
     "case tracking": 4,

@@ -24,6 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core import ratelimit
+from core.models import OneTimeCode
 from events.models import ResidentBooking
 from feedback.models import Case, TimelineEntry
 from tests.security.hostile import assert_sound, counts, encode, fuzz, get, mangled, params, path_segment, post, value
@@ -243,6 +244,51 @@ def test_service_day_booking(client, world, data):
     if not assert_sound(response, before, after):
         assert after[0] - before[0] <= 1
     ResidentBooking.objects.exclude(pk=world["booking"].pk).delete()  # keep places free for the next example
+
+
+@fuzz
+@given(data=st.data())
+def test_service_day_booking_of_several_services(client, world, data):
+    reset()
+    offering = world["offering"]
+    valid = {
+        "offerings": str(offering.pk),
+        "name": "张大爷",
+        "phone": "13900002222",
+        "submission": str(data.draw(st.uuids())),
+    }
+    pairs = data.draw(mangled(valid))
+    before = counts(ResidentBooking)
+    response = post(client, f"/events/{offering.day_id}/book/", pairs)
+    after = counts(ResidentBooking)
+    if not assert_sound(response, before, after):
+        assert after[0] - before[0] <= 1
+    ResidentBooking.objects.exclude(pk=world["booking"].pk).delete()
+
+
+# --- 我的事项 -------------------------------------------------------------------------------------
+
+
+@fuzz
+@given(data=st.data())
+def test_my_things_code_request(client, world, data):
+    reset()
+    pairs = data.draw(mangled({"phone": "13900002222"}))
+    before = counts(OneTimeCode)
+    response = post(client, "/my/code/", pairs)
+    assert_sound(response, before, counts(OneTimeCode))
+
+
+@fuzz
+@given(data=st.data())
+def test_my_things_code_check(client, world, data):
+    reset()
+    session = client.session
+    session["my_things_pending"] = "13900002222"
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    response = post(client, "/my/verify/", data.draw(mangled({"code": "123456"})))
+    assert_sound(response)
 
 
 @fuzz

@@ -85,7 +85,7 @@ def test_every_line_the_site_writes_stays_one_line(settings):
 def test_the_console_sms_backend_escapes_what_it_logs(caplog):
     from feedback.sms import ConsoleSMSBackend
 
-    caplog.set_level(logging.INFO, logger="feedback.sms")
+    caplog.set_level(logging.INFO, logger="core.sms")
     ConsoleSMSBackend().send("139\r\n0000", "您好\r\nERROR forged")
-    (record,) = [r for r in caplog.records if r.name == "feedback.sms"]
+    (record,) = [r for r in caplog.records if r.name == "core.sms"]
     assert "\n" not in record.getMessage() and "\r" not in record.getMessage()

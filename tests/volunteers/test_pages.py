@@ -231,5 +231,5 @@ def test_search_and_sitemaps(places):
 
     ef.team(places["chunshuyuan"], name="李双军志愿服务队", specialty="义剪")
     results = search(["义剪"], 5)
-    assert len(results) == 1 and results[0]["kind"] == "team"
+    assert len(results) == 1 and results[0]["kind"] == "志愿服务队" and results[0]["snippet"] == "椿树园社区 · 义剪"
     assert len(SITEMAPS["teams"]().items()) == 1
