@@ -2,7 +2,10 @@ import re
 import uuid
 
 from django import forms
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from core import lang
 
 PHONE_RE = re.compile(r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$")
 
@@ -80,9 +83,12 @@ class MultiBookingForm(forms.Form):
 
 def _choice_label(offering):
     """“理发（还剩 3 个名额）” or “理发（已约满，可排队候补）”: what ticking it will bring, before the button."""
+    # The service's name in the reader's language where the catalogue knows it, else marked as Chinese;
+    # translated_name escapes it, and the sentences around it come from our catalogue.
+    service = lang.translated_name(offering.service_type)
     left = getattr(offering, "places_left", None)
     if left is None:
-        return str(offering.service_type)
+        return service
     if left:
-        return _("%(service)s（还剩 %(n)s 个名额）") % {"service": offering.service_type, "n": left}
-    return _("%(service)s（已约满，可排队候补）") % {"service": offering.service_type}
+        return mark_safe(_("%(service)s（还剩 %(n)s 个名额）") % {"service": service, "n": left})  # noqa: S308
+    return mark_safe(_("%(service)s（已约满，可排队候补）") % {"service": service})  # noqa: S308
