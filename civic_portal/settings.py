@@ -340,6 +340,15 @@ FEEDBACK_PURGE_CONTACTS_AFTER_DAYS = env_int("PURGE_CONTACTS_AFTER_DAYS", 180, m
 # Days a report may stay open before its contact data is erased all the same.
 FEEDBACK_PURGE_OPEN_CASES_AFTER_DAYS = env_int("PURGE_OPEN_CASES_AFTER_DAYS", 365, minimum=1)
 
+# --- Open311 GeoReport v2 (feedback/open311/, docs/open311.md) ---------------------------------
+# The district's jurisdiction_id: a request naming another one is answered 404.
+OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "xicheng.beijing.gov.cn")
+# Hosts whose photo addresses (media_url) a client may send; the portal stores the address and
+# never fetches it. Empty: every media_url is refused.
+OPEN311_MEDIA_HOSTS = env_list("OPEN311_MEDIA_HOSTS")
+# Who an outside system's developers write to (shown in discovery).
+OPEN311_CONTACT = env_str("OPEN311_CONTACT", "西城区社区服务平台 · 区级管理员")
+
 # --- Text messages and the notice queue ----------------------------------------
 # The gateway for text messages to residents (core/sms.py). The console backend writes them, numbers
 # masked, to the log: development only, refused when DJANGO_DEBUG=false. Without a gateway production

@@ -33,6 +33,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("feedback/", include("feedback.urls")),
+    path("open311/v2/", include("feedback.open311.urls")),
     path("accounts/", include("volunteers.accounts")),
 ]
 

@@ -29,6 +29,11 @@ from core import sharedcache
 DEFAULTS = {
     # reports of problems (feedback): a household reports a few things a day, not dozens
     "feedback": {"address": (5, 3600), "phone": (5, 86400), "email": (5, 86400)},
+    # Open311 (feedback/open311/): a client's key carries a hotline's whole day, so its limit is per
+    # key, not per household; a resident's phone or e-mail still meets the report form's own limit.
+    "open311_write": {"address": (600, 3600), "client": (600, 3600), "phone": (5, 86400), "email": (5, 86400)},
+    # anonymous reads of the API: a polling system every minute is fine, a scraper is not
+    "open311_read": {"address": (600, 3600)},
     # 附议: per address, and per address on the same case (cookies are easy to drop)
     "metoo": {"address": (20, 3600), "case": (3, 86400)},
     # every lookup by tracking code (public page, lookup form, private page), found or not, so the

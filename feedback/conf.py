@@ -27,3 +27,17 @@ def sms_backend():
 
 def code_prefix():
     return getattr(settings, "FEEDBACK_CODE_PREFIX", "SH")
+
+
+def open311_jurisdiction():
+    """The district's Open311 jurisdiction_id."""
+    return getattr(settings, "OPEN311_JURISDICTION_ID", "xicheng.beijing.gov.cn")
+
+
+def open311_media_hosts():
+    """Hosts an Open311 media_url may point to (stored, never fetched); empty refuses every one."""
+    return {host.lower() for host in getattr(settings, "OPEN311_MEDIA_HOSTS", ())}
+
+
+def open311_contact():
+    return getattr(settings, "OPEN311_CONTACT", "")

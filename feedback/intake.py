@@ -37,8 +37,15 @@ def submit_case(
     photos=(),
     token=None,
     created_at=None,
+    api_client=None,
+    lat=None,
+    long=None,
+    media_url="",
 ):
     """Create the case (or return the one this token already made). Returns (case, created).
+
+    ``api_client`` marks a case sent by an outside system (Open311, feedback/open311/), which may
+    also give coordinates and a photo's address; a portal form's case has none of them.
 
     The case carries ``owner_secret``, the secret of its private link, for the caller to show once:
     "" when it cannot be shown (a copy of an earlier submission whose secret is no longer remembered).
@@ -68,6 +75,11 @@ def submit_case(
                 respond_deadline=now + timedelta(hours=category.respond_hours),
                 submit_token=token,
                 owner_digest=owner.digest(secret),
+                source=Case.Source.API if api_client else Case.Source.PORTAL,
+                api_client=api_client,
+                lat=lat,
+                long=long,
+                media_url=media_url,
             )
             for index, upload in enumerate(photos):
                 CasePhoto.objects.create(

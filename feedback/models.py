@@ -40,6 +40,12 @@ class Category(models.Model):
     resolve_days = models.PositiveSmallIntegerField(
         _("办结时限（天）"), default=15, help_text=_("派单后多少天内须办结。")
     )
+    group = models.CharField(
+        _("分组"),
+        max_length=50,
+        blank=True,
+        help_text=_("把相近的类别归在一起，例如：市容环境；对外接口（Open311）里显示为服务分组。"),
+    )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=100, help_text=_("数字小的排在前面。"))
     is_active = models.BooleanField(_("启用"), default=True, help_text=_("停用后居民不能再选择这个类别。"))
 
@@ -126,6 +132,10 @@ class CaseQuerySet(models.QuerySet):
 class Case(models.Model):
     """A resident's report (居民诉求) and everything done about it."""
 
+    class Source(models.TextChoices):
+        PORTAL = "portal", _("平台表单")
+        API = "api", _("对外接口")
+
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("待受理")
         ACCEPTED = "accepted", _("已受理")
@@ -185,6 +195,24 @@ class Case(models.Model):
         _("公开摘要"), max_length=200, blank=True, help_text=_("公开栏里显示的一句话，留空则显示问题描述。")
     )
     metoo_count = models.PositiveIntegerField(_("附议人数"), default=0, editable=False)
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.PORTAL, editable=False)
+    api_client = models.ForeignKey(
+        "feedback.ApiClient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        editable=False,
+        verbose_name=_("接口客户端"),
+    )
+    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True, editable=False)
+    long = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True, editable=False)
+    media_url = models.URLField(
+        _("照片链接"),
+        blank=True,
+        editable=False,
+        help_text=_("对外接口提交的照片地址（只接受允许的网站，平台不会去下载）。"),
+    )
     submit_token = models.UUIDField(_("提交令牌"), null=True, blank=True, unique=True, editable=False)
     owner_digest = models.CharField(
         _("专属链接摘要"),
@@ -204,6 +232,19 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="declined") | ~models.Q(decline_reason=""),
                 name="case_declined_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source="portal", api_client__isnull=True)
+                | models.Q(source="api", api_client__isnull=False),
+                name="case_api_source_has_client",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lat__isnull=True) | models.Q(lat__gte=-90, lat__lte=90),
+                name="case_lat_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(long__isnull=True) | models.Q(long__gte=-180, long__lte=180),
+                name="case_long_in_range",
             ),
         ]
         indexes = [models.Index(fields=["status", "is_published"], name="case_status_published_idx")]
@@ -516,3 +557,74 @@ def _fill(template, words):
 
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+# --- outside systems (Open311 GeoReport v2, feedback/open311/) ---------------------------------
+
+
+class ApiClientQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiClient(models.Model):
+    """An outside system (the 12345 hotline, another reporting app) that submits cases by the
+    Open311 API. Its key is shown once when the client is created; only its SHA-256 is kept."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True, help_text=_("例如：12345 热线"))
+    contact = models.CharField(
+        _("对接联系人"), max_length=200, blank=True, help_text=_("对方系统的负责人和联系方式，便于出问题时沟通。")
+    )
+    key_digest = models.CharField(_("密钥摘要"), max_length=64, unique=True, editable=False)
+    key_hint = models.CharField(
+        _("密钥开头"), max_length=8, editable=False, help_text=_("密钥的前几个字符，用来核对对方用的是哪一把。")
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        "auth.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("创建人"),
+    )
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("停用时间"), null=True, blank=True, editable=False)
+
+    objects = ApiClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("接口客户端")
+        verbose_name_plural = _("接口客户端")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("admin:feedback_apiclient_change", args=[self.pk])
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+
+class ApiSubmission(models.Model):
+    """One submission by a client: its idempotency key (the spec's ``token`` parameter or an
+    Idempotency-Key header) and the case it made. The unique pair is what makes a retry harmless."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="submissions")
+    key = models.CharField(_("幂等键"), max_length=100)
+    token = models.CharField(_("令牌"), max_length=32, unique=True)
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="api_submission")
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("接口提交")
+        verbose_name_plural = _("接口提交")
+        constraints = [models.UniqueConstraint(fields=["client", "key"], name="apisubmission_one_per_client_key")]
+
+    def __str__(self):
+        return f"{self.client} · {self.key}"

@@ -26,7 +26,7 @@ from communities.models import District, StaffScope
 from events.models import RecurringSchedule
 from feedback import workflow
 from feedback.intake import submit_case
-from feedback.models import Case, Category
+from feedback.models import ApiClient, Case, Category
 from news import preview
 from news.models import Story
 from tests import factories
@@ -73,6 +73,7 @@ volunteers.homevisit       LLLL  LLLL       yyeh      yyhh      yyeh    ----    
 feedback.category          LLLL  LLLL       y-vv      y-vv      y-vv    y-vv     yyee
 feedback.case              LLLL  LLLL       y-eh      y-hh      y-eh    y-vh     y-ee
 feedback.dispatchtask      LLLL  LLLL       y-vh      y-hh      y-vh    y-eh     y-ee
+feedback.apiclient         LLLL  LLLL       ----      ----      ----    ----     yyee
 django_tasks_database.dbtaskresult LLLL LLLL ---- ---- ---- ---- y-vv
 """
 
@@ -235,6 +236,11 @@ def estate(
         "feedback.category": (category, Category.objects.create(name="噪音", slug="noise", sort_order=20)),
         "feedback.case": (case_A, case_out),
         "feedback.dispatchtask": (case_A.tasks.get(), case_out.tasks.get()),
+        # Open311 clients (feedback/open311/) belong to no community: the district administrator's alone.
+        "feedback.apiclient": (
+            ApiClient.objects.create(name="12345 热线", key_digest="a" * 64),
+            ApiClient.objects.create(name="另一个系统", key_digest="b" * 64),
+        ),
         # The notice queue (core/notices.py): the district administrator reads it, nobody changes it.
         "django_tasks_database.dbtaskresult": (queued_notice(), queued_notice()),
     }
