@@ -205,6 +205,16 @@ class Case(models.Model):
         editable=False,
         verbose_name=_("接口客户端"),
     )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged",
+        editable=False,
+        verbose_name=_("合并到"),
+        help_text=_("与另一条诉求是同一件事时，合并到那一条继续办理；居民会收到那一条的进展。"),
+    )
     lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True, editable=False)
     long = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True, editable=False)
     media_url = models.URLField(
@@ -427,6 +437,8 @@ class TimelineEntry(models.Model):
         ON_SITE = "on_site", _("部门到场（人员）")
         RATED = "rated", _("居民的评价")
         PURGED = "purged", _("联系方式已清除")
+        MERGED = "merged", _("合并到另一条诉求")
+        ABSORBED = "absorbed", _("合并了同一问题的诉求")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("诉求"))
     task = models.ForeignKey(
@@ -506,6 +518,8 @@ MESSAGES = {
     "on_site": (_("%(dept)s到现场报到（%(people)s）。"), None),
     "rated": ("%(rating)s", pgettext_lazy("timeline", "%(rating)s：%(note)s")),
     "purged": (_("联系方式已按保存期限清除。"), None),
+    "merged": (_("与诉求 %(code)s 是同一件事，已合并到那一条继续办理，进展请看那一条。"), None),
+    "absorbed": (_("同一问题的诉求 %(code)s 已合并到这一条（附议人数一并计入）。"), None),
 }
 
 
@@ -523,6 +537,8 @@ def _words(message, params):
         names += [format_html("{}{}", mark_chinese(name), _("（协办）")) for name in params.get("assisting", [])]
         separator = _("、")
         return {"names": format_html(str(separator).join(["{}"] * len(names)), *names)}
+    if message in ("merged", "absorbed"):
+        return {"code": mark_chinese(params.get("code", ""))}
     if message == "on_site":
         return {"dept": mark_chinese(params.get("dept", "")), "people": mark_chinese(params.get("people", ""))}
     return {}

@@ -40,6 +40,26 @@ def status_changed(case_id, entry_id):
         "url": _track_url(case),
     }
     _send(case, _("诉求进展：%(code)s") % {"code": case.code}, text)
+    if entry.message == TimelineEntry.Message.ABSORBED:
+        return  # the merged case's reporter has just been told by ``merged``
+    for follower in case.merged.all():  # the reporters of cases merged into this one follow it too
+        _send(follower, _("诉求进展：%(code)s") % {"code": case.code}, text)
+
+
+def merged(case_id, into_id):
+    """The reporter of a case merged into another hears where their problem is followed now."""
+    case = Case.objects.filter(pk=case_id).first()
+    into = Case.objects.filter(pk=into_id).first()
+    if case is None or into is None:
+        return
+    text = _(
+        "您反映的问题（%(code)s）和诉求 %(into)s 是同一件事，已合并办理，以后的进展会发给您。查看详情：%(url)s"
+    ) % {
+        "code": case.code,
+        "into": into.code,
+        "url": _track_url(into),
+    }
+    _send(case, _("诉求已合并：%(code)s") % {"code": case.code}, text)
 
 
 def _send(case, subject, text):

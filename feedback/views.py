@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core import ratelimit, targeted
 from core.mine import signed_in_phone
 from core.params import id_or_none
-from feedback import charts, conf, figures, owner, workflow
+from feedback import charts, conf, duplicates, figures, owner, workflow
 from feedback.forms import CaseForm, RatingForm, ResidentNoteForm, StreetFilterForm, TrackLookupForm
 from feedback.intake import earlier_submission, submit_case
 from feedback.models import Case, CaseError, CasePhoto, Category, DispatchTask, TimelineEntry
@@ -43,8 +43,20 @@ def new_case(request):
         existing = earlier_submission(token) if _is_uuid(token) else None
         if existing is not None:  # a double submit: the first request already made the case
             return _submitted(request, existing)
+        if request.POST.get("edit"):  # back from the look-alikes to the form, with everything typed
+            return render(request, "feedback/new.html", _new_context(form))
         if form.is_valid():
             data = form.cleaned_data
+            if not request.POST.get("confirm_new"):
+                similar = duplicates.for_resident(
+                    data["community"], data["category"], data["place"], data["description"]
+                )
+                if similar:  # is this already reported? Nothing is created until the resident says no
+                    return render(
+                        request,
+                        "feedback/new_similar.html",
+                        {"form": form, "similar": similar, "had_photos": bool(data["photos"])},
+                    )
             if not ratelimit.allow(
                 request, "feedback", data["token"], phone=data["contact_phone"], email=data["contact_email"]
             ):
@@ -112,7 +124,7 @@ def track_lookup(request):
 
 def _case_for_tracking(code):
     return (
-        Case.objects.select_related("community__street", "category")
+        Case.objects.select_related("community__street", "category", "duplicate_of")
         .prefetch_related(
             Prefetch(
                 "timeline",

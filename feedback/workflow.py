@@ -137,6 +137,64 @@ def add_note(case, note, public=False, *, by):
         _log(case, TimelineEntry.Action.NOTE, role, note, public=public)
 
 
+def merge(duplicate, into, note="", *, by):
+    """合并: ``duplicate`` is the same problem as ``into``. It is closed as 重复诉求 pointing to
+    ``into``; its 附议 count, plus its own reporter, is added to ``into``'s; both timelines say so
+    (public), and its reporter is told and from then on gets ``into``'s progress (feedback.notify).
+    Only a case not yet dispatched (待受理, 已受理) can be merged, into an open case of the same
+    community; the person needs the community-side role for it."""
+    if duplicate.pk == into.pk:
+        raise CaseError(_("不能把诉求合并到它自己。"))
+    with transaction.atomic():
+        # Both rows locked, in one order whatever the direction, so two merges cannot deadlock.
+        first, second = sorted([duplicate.pk, into.pk])
+        rows = {
+            c.pk: c for c in Case.objects.select_for_update().select_related("community").filter(pk__in=[first, second])
+        }
+        locked, target = rows[duplicate.pk], rows[into.pk]
+        if locked.version != duplicate.version:
+            raise CaseConflict(_("这条诉求刚刚已被其他工作人员处理，请刷新页面查看后再操作。"))
+        if locked.status not in (S.SUBMITTED, S.ACCEPTED):
+            raise CaseError(
+                _("这条诉求现在是“%(status)s”，不能合并（只有待受理或已受理、还没有派单的诉求可以合并）。")
+                % {"status": locked.get_status_display()}
+            )
+        if target.status in (S.RESOLVED, S.CONFIRMED, S.DECLINED) or target.duplicate_of_id:
+            raise CaseError(_("只能合并到正在办理的诉求。"))
+        if target.community_id != locked.community_id:
+            raise CaseError(_("只能合并同一个社区的诉求。"))
+        role = community_role(by, locked)
+        now = timezone.now()
+        fields = {"status": S.DECLINED, "decline_reason": Case.DeclineReason.DUPLICATE, "closed_at": now}
+        fields["duplicate_of"] = target
+        if locked.responded_at is None:
+            fields["responded_at"] = now
+        _commit(duplicate, locked, fields)
+        Case.objects.filter(pk=target.pk).update(metoo_count=F("metoo_count") + locked.metoo_count + 1)
+        # The merged case's reporter hears once, by notify.merged (not the usual status message).
+        TimelineEntry.objects.create(
+            case_id=locked.pk,
+            action=TimelineEntry.Action.DECLINED,
+            role=role,
+            message=TimelineEntry.Message.MERGED,
+            params={"code": target.code},
+            note=str(note or "").strip(),
+            is_public=True,
+        )
+        _log(
+            target,
+            TimelineEntry.Action.NOTE,
+            role,
+            "",
+            public=True,
+            message=TimelineEntry.Message.ABSORBED,
+            params={"code": locked.code},
+        )
+        merged_id, into_id = locked.pk, target.pk
+        transaction.on_commit(lambda: notify.merged(merged_id, into_id))
+    return duplicate
+
+
 # --- the case: the resident's moves -------------------------------------------
 
 

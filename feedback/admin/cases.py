@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from communities import scope
 from communities.admin_scope import ScopedAdminMixin, ScopedInlineMixin
+from core.params import id_or_none
 from core.privacy import scrub_phones
 from core.thumbs import thumbnail_tag
-from feedback import workflow
+from feedback import duplicates, workflow
 from feedback.admin import forms as wf
 from feedback.admin.contact import can_see_contact, contact_for, text_for
 from feedback.admin.export import cases_csv
@@ -154,6 +155,12 @@ class CaseAdmin(ScopedAdminMixin, WorkflowMovesMixin, admin.ModelAdmin):
         "rating",
         "rating_comment",
         "metoo_count",
+        "duplicate_of",
+        "source",
+        "api_client",
+        "lat",
+        "long",
+        "media_url",
         "is_published",
         "public_summary",
     ]
@@ -221,6 +228,7 @@ class CaseAdmin(ScopedAdminMixin, WorkflowMovesMixin, admin.ModelAdmin):
                 name="feedback_case_move",
             ),
             path("<int:object_id>/story/", self.admin_site.admin_view(self.story_view), name="feedback_case_story"),
+            path("<int:object_id>/merge/", self.admin_site.admin_view(self.merge_view), name="feedback_case_merge"),
             *super().get_urls(),
         ]
 
@@ -252,6 +260,8 @@ class CaseAdmin(ScopedAdminMixin, WorkflowMovesMixin, admin.ModelAdmin):
                     "purged": case.contacts_purged_at,
                     "full": can_see_contact(request.user, case),
                 },
+                likely_duplicates=self.likely_duplicates(request, case),
+                merge_url=reverse("admin:feedback_case_merge", args=[case.pk]),
                 story_url=reverse("admin:feedback_case_story", args=[case.pk])
                 if case.status in (S.RESOLVED, S.CONFIRMED) and self.has_change_permission(request, case)
                 else None,
@@ -276,6 +286,39 @@ class CaseAdmin(ScopedAdminMixin, WorkflowMovesMixin, admin.ModelAdmin):
             workflow.resolve(case, data["note"], by=request.user)
         elif move == "note":
             workflow.add_note(case, data["note"], public=data["public"], by=request.user)
+
+    def likely_duplicates(self, request, case):
+        """Open cases in the viewer's scope that may be the same problem (feedback.duplicates), while
+        this one can still be merged into one of them."""
+        if case.status not in (S.SUBMITTED, S.ACCEPTED) or not self.has_change_permission(request, case):
+            return []
+        visible = Case.objects.visible_to(request.user).filter(duplicate_of__isnull=True)
+        return duplicates.for_staff(case, visible)
+
+    def merge_view(self, request, object_id):
+        """POST: merge this case into the one named by ``into`` (both in the viewer's scope)."""
+        if request.method != "POST":
+            return require_POST(lambda r: None)(request)
+        case = self.get_object(request, str(object_id))
+        if case is None:
+            raise Http404
+        if not self.has_change_permission(request, case):
+            raise PermissionDenied
+        into = self.get_queryset(request).filter(pk=id_or_none(request.POST.get("into"))).first()
+        back = redirect(reverse("admin:feedback_case_change", args=[case.pk]))
+        if into is None:
+            messages.error(request, _("没有找到要合并到的诉求。"))
+            return back
+        case.version = id_or_none(request.POST.get("version")) or 0
+        try:
+            workflow.merge(case, into, by=request.user)
+        except CaseError as exc:
+            messages.error(request, exc.message)
+            return back
+        messages.success(
+            request, _("已把 %(code)s 合并到 %(into)s，居民会收到通知。") % {"code": case.code, "into": into.code}
+        )
+        return redirect(reverse("admin:feedback_case_change", args=[into.pk]))
 
     def story_view(self, request, object_id):
         if request.method != "POST":

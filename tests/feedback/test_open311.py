@@ -17,6 +17,7 @@ from tests.feedback.conftest import fresh
 def reload(obj):
     return type(obj).objects.get(pk=obj.pk)
 
+
 API = "/open311/v2"
 
 
