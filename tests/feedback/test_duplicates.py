@@ -148,7 +148,8 @@ def test_staff_see_likely_duplicates_and_merge_from_the_case_page(client, pair, 
     response = client.post(
         reverse("admin:feedback_case_merge", args=[second.pk]), {"into": first.pk, "version": second.version}
     )
-    assert response.status_code == 302 and response["Location"] == reverse("admin:feedback_case_change", args=[first.pk])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:feedback_case_change", args=[first.pk])
     assert fresh(second).duplicate_of == first
     # another community's worker cannot reach the merge at all
     client.force_login(worker_xihai)
