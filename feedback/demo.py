@@ -52,6 +52,19 @@ DESCRIPTIONS = {
 }
 
 
+# The groups an outside system sees the categories in (Open311 services' ``group``).
+GROUPS = {
+    "road": "市容环境",
+    "sanitation": "市容环境",
+    "greening": "市容环境",
+    "parking": "交通秩序",
+    "noise": "生活秩序",
+    "property": "物业房屋",
+    "accessibility": "公共服务",
+    "other": "其他",
+}
+
+
 def load_categories():
     """The district's problem categories with their deadlines (slug -> Category); safe to repeat."""
     categories = {}
@@ -64,6 +77,7 @@ def load_categories():
                 "onsite_days": onsite,
                 "resolve_days": resolve,
                 "description": description,
+                "group": GROUPS.get(slug, ""),
                 "sort_order": (index + 1) * 10,
                 "is_active": True,
             },

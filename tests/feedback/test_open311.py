@@ -419,3 +419,32 @@ def test_a_district_admin_creates_a_client_and_sees_its_key_once(client, admin_u
     )
     assert reload(new).revoked_at is not None
     assert keys.client_for(key) is None
+
+
+def test_a_submission_in_xml_answers_in_xml(client, hotline, category, places):
+    response = post(client, form(hotline, token="x1"), fmt="xml")
+    assert response.status_code == 201 and response["Content-Type"].startswith("text/xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == "service_requests"
+    code = root.findtext("request/service_request_id")
+    assert Case.objects.filter(code=code, source=Case.Source.API).exists()
+
+
+def test_no_personal_data_in_any_list(client, hotline, published, category, places):
+    published(contact_name="王大妈", contact_phone="13812341234", contact_email="wang@example.org", consent=True)
+    post(
+        client,
+        form(
+            hotline,
+            **{"attribute[consent]": "true"},
+            first_name="秀兰",
+            last_name="李",
+            phone="13900002222",
+            email="li@example.org",
+        ),
+    )
+    for fmt in ("json", "xml"):
+        body = client.get(f"{API}/requests.{fmt}", {"api_key": hotline.key}).content.decode()
+        assert body.count("<request>") == 2 or len(json.loads(body)) == 2
+        for value in ("王大妈", "13812341234", "wang@example.org", "秀兰", "13900002222", "li@example.org"):
+            assert value not in body, (fmt, value)
