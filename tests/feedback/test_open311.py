@@ -448,3 +448,17 @@ def test_no_personal_data_in_any_list(client, hotline, published, category, plac
         assert body.count("<request>") == 2 or len(json.loads(body)) == 2
         for value in ("王大妈", "13812341234", "wang@example.org", "秀兰", "13900002222", "li@example.org"):
             assert value not in body, (fmt, value)
+
+
+def test_lookups_by_code_count_like_the_tracking_page_except_a_clients_own(
+    client, hotline, published, category, places, rate_limits
+):
+    rate_limits("track", address=(2, 3600))
+    own = post(client, form(hotline)).json()[0]["service_request_id"]
+    others = [published().code for _ in range(3)]
+    assert client.get(f"{API}/requests/{others[0]}.json").status_code == 200
+    assert client.get(f"{API}/requests/{others[1]}.json").status_code == 200
+    response = client.get(f"{API}/requests/{others[2]}.json")
+    assert response.status_code == 429 and errors(response)[0][0] == 429
+    for _ in range(3):  # a client following its own case is not walking codes
+        assert client.get(f"{API}/requests/{own}.json", {"api_key": hotline.key}).status_code == 200
