@@ -7,7 +7,8 @@ Contract:
    (scope ``open311_read``) and answered with ``Cache-Control: public, max-age=60``. Lists show only
    what the public board shows (published cases) plus, to a client that sends its key, the cases it
    submitted itself; one case by its code answers like the public tracking page (place, status,
-   timeline) and counts as a lookup by code (feedback/owner.py). No answer ever holds a name, phone
+   timeline) and counts as a lookup by code (feedback/owner.py), except a client's own case asked
+   for with its key. No answer ever holds a name, phone
    number or e-mail address.
 2. A write (POST requests) needs the key of an active ``ApiClient`` (403 otherwise), is throttled
    per key (scope ``open311_write``), validated by the report form itself (``CaseForm``) and made by
