@@ -5,6 +5,7 @@ with a safe development default. The helpers in ``civic_portal.env`` refuse
 nonsense, so a bad value stops start-up with one line naming the variable.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -125,8 +126,9 @@ TEMPLATES = [
 # --- Database --------------------------------------------------------------
 DATABASES = {"default": env_database("DATABASE_URL", VAR_DIR / "portal.sqlite3")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not memory, so threaded tests see real locking as production would.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A file, not memory, so threaded tests see real locking as production would; one per test run
+    # (process), so two runs in one checkout never delete each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -----------------------------------------------------------------

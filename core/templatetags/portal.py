@@ -71,6 +71,14 @@ def untargeted(messages):
     return [m for m in messages or () if not targeted.target_of(m)]
 
 
+@register.simple_tag(takes_context=True)
+def has_targeted_messages(context, *parts):
+    """{% has_targeted_messages "role-" role.pk as answered %}: whether a message waits for that element,
+    so the element need not say the same thing a second time beside it."""
+    target = "".join(str(p) for p in parts)
+    return any(targeted.target_of(m) == target for m in context.get("messages") or ())
+
+
 @register.inclusion_tag("includes/targeted_messages.html", takes_context=True)
 def targeted_messages(context, *parts):
     """{% targeted_messages "role-" role.pk %}: the messages for the element with that id, drawn in place."""

@@ -234,14 +234,14 @@ def test_empty_feedback_report_by_keyboard_lands_on_the_error_summary(kb_page, p
     screenshot(page, "keyboard-feedback-errors")
 
     # Tab reaches the first link; Enter on it moves focus to that field, which says what is wrong.
-    problems += tab_to(page, by_label("问题类别（必填）：这个字段是必填项。"))
+    problems += tab_to(page, by_label("问题类别（必填）：这一项必须填写。"))
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "id_category"
     described = page.evaluate(
         "document.activeElement.getAttribute('aria-describedby').split(' ')"
         ".map(id => document.getElementById(id).innerText.trim())"
     )
-    assert "这个字段是必填项。" in described
+    assert "这一项必须填写。" in described
     problems += keyboard.focus_problems(page)
     assert Case.objects.count() == 0
     assert not problems, "\n".join(problems)

@@ -20,8 +20,8 @@ def test_a_card_leads_with_what_was_done(client, walk, case, places, worker_sihu
     Case.objects.filter(pk=case.pk).update(is_published=True)
     html = community_html(client, places)
     card = re.search(r'<li class="fb-case">(.*?)</li>', html, re.S).group(1)
-    assert "怎么解决的</strong>院内地面已修好，平整宽敞。" in card
-    assert "原来的问题</span>院内地面起皮破损" in card
+    assert '怎么解决的</strong><span lang="zh-Hans">院内地面已修好，平整宽敞。' in card
+    assert '原来的问题</span><span lang="zh-Hans">院内地面起皮破损' in card
     assert card.index("怎么解决的") < card.index("原来的问题")
     assert "施工队" not in html
 

@@ -15,7 +15,7 @@ from feedback.models import Case
 from news.models import ColumnIssue
 from tests.portal.english import chinese_outside_content
 
-NOTE = "written in Chinese by the communities and residents"
+NOTE = "written in Chinese and shown as written"
 
 
 def english_client():

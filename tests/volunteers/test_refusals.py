@@ -50,7 +50,8 @@ def assert_answered_in_card(client, response, role, words):
     assert words in inside
     assert 'role="alert"' in inside and 'tabindex="-1"' in inside and "data-focus-message" in inside
     assert words not in page_wide_messages(html)
-    assert html.count(words) == 1 or "不能报名" in inside  # the message once, and the reason before the button
+    assert inside.count(words) == 1  # said once: the focused answer, not again as the line before the button
+    assert "role-refusal" not in inside
     return inside
 
 
