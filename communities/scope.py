@@ -90,4 +90,10 @@ def filter_by_scope(queryset, user, path, department_path=None):
 
 
 def covers_community(user, community_id):
-    return scoped_communities(user).filter(pk=community_id).exists()
+    """Whether the user's scope covers this community; the covered ids are read once per request
+    (a list of cases asks this for each row)."""
+    if is_district_admin(user):
+        return Community.objects.filter(pk=community_id).exists()
+    if not hasattr(user, "_civic_community_ids"):
+        user._civic_community_ids = frozenset(scoped_communities(user).values_list("pk", flat=True))
+    return community_id in user._civic_community_ids
