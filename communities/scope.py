@@ -32,10 +32,17 @@ def is_district_admin(user):
 
 
 def role_of(user):
+    """The user's role, worked out once per request like the scope (a list asks it for each row)."""
+    if getattr(user, "_civic_role", False) is not False:
+        return user._civic_role
     if is_district_admin(user):
-        return Role.DISTRICT_ADMIN
-    scope = get_scope(user)
-    return scope.role if scope else None
+        role = Role.DISTRICT_ADMIN
+    else:
+        scope = get_scope(user)
+        role = scope.role if scope else None
+    if hasattr(user, "_civic_scope"):
+        user._civic_role = role  # only once the scope is cached too: the two never disagree
+    return role
 
 
 def scoped_communities(user):

@@ -97,3 +97,32 @@ def test_staff_pages_cost_the_same_with_ten_times_the_rows(
     fill(places, make_case, fangguan, worker_sihuan, 27)
     many = {name: count_queries(client, path) for name, path in pages.items()}
     assert few == many == QUERIES[role]
+
+
+def test_a_big_list_counts_up_to_its_bound_and_says_so(client, places, make_case, worker_sihuan, monkeypatch):
+    """Past ``exact_up_to`` rows the list stops counting: "超过 N" on SQLite (PostgreSQL shows its planner's
+    estimate, "约 N"), the pages still work and the count costs one bounded query."""
+    from core.paginator import LargeTablePaginator
+
+    monkeypatch.setattr(LargeTablePaginator, "exact_up_to", 4)
+    for i in range(6):
+        make_case(place=f"四环胡同{i}号")
+    client.force_login(worker_sihuan)
+    text = client.get(reverse("admin:feedback_case_changelist")).content.decode()
+    assert "超过 4 条居民诉求" in text
+    assert "6 居民诉求" not in text
+    monkeypatch.setattr(LargeTablePaginator, "exact_up_to", 10)
+    text = client.get(reverse("admin:feedback_case_changelist")).content.decode()
+    assert "6 居民诉求" in text and "超过 10" not in text
+
+
+def test_the_desk_stops_counting_past_its_bound(client, places, make_case, worker_sihuan, monkeypatch):
+    from core import desk
+
+    monkeypatch.setattr(desk, "COUNTED_UP_TO", 3)
+    for i in range(5):
+        make_case(place=f"四环胡同{i}号")
+    client.force_login(worker_sihuan)
+    text = client.get(reverse("admin:index")).content.decode()
+    assert "3+ 件" in text and "还有很多，看全部" in text
+    assert "5 件" not in text
