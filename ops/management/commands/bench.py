@@ -148,7 +148,8 @@ def run_wrk(url, connections, seconds, threads=2, script=None, cookie=None):
 class Command(BaseCommand):
     help = (
         "Benchmarks the public pages, the staff's and a volunteer's signed-in pages on gunicorn (DEBUG off) with "
-        "wrk, each against a floor view measured in the same run; prints a table and writes bench/results.md. Needs PostgreSQL in DATABASE_URL and wrk."
+        "wrk, each against a floor view measured in the same run; prints a table and writes bench/results.md. "
+        "Needs PostgreSQL in DATABASE_URL and wrk."
     )
 
     def add_arguments(self, parser):
