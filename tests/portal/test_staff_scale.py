@@ -126,3 +126,45 @@ def test_the_desk_stops_counting_past_its_bound(client, places, make_case, worke
     text = client.get(reverse("admin:index")).content.decode()
     assert "3+ 件" in text and "还有很多，看全部" in text
     assert "5 件" not in text
+
+
+# A signed-in volunteer's pages, never from the page cache: pinned, and the same with 3 or 30 sign-ups,
+# days and roles (the day's roles, each with another volunteer's sign-up, one of them this volunteer's).
+VOLUNTEER_QUERIES = {"home": 10, "service-day page": 7, "我的报名": 10}
+
+
+def test_a_volunteers_pages_cost_the_same_with_ten_times_the_rows(client, places):
+    from django.core.cache import cache
+
+    from tests.events import factories as ef
+    from volunteers import signup as rules
+    from volunteers.models import HoursEntry
+
+    community = places["sihuan"]
+    me = ef.volunteer("volunteer-me")
+    team = ef.team(community, leader=me)
+    team.members.add(me)
+    day = ef.day(community, days_ahead=3)
+
+    def grow(n):
+        for i in range(n):
+            role = ef.role(day, places=5, title=f"岗位{ef.Role.objects.count()}")
+            ef.confirmed(role, ef.volunteer())
+            other_day = ef.day(community, days_ahead=10 + ef.Role.objects.count())
+            rules.sign_up(ef.role(other_day).pk, me)
+            if not me.signups.filter(role__day=day).exists():
+                rules.sign_up(role.pk, me)  # one of the day's roles: the page shows it as mine
+            HoursEntry.objects.create(volunteer=me, hours=2, community=community, team=team)
+            nf.story([community], title=f"四环新闻{ef.Role.objects.count()}")
+
+    pages = {"home": "/", "service-day page": day.get_absolute_url(), "我的报名": "/volunteers/me/"}
+    client.force_login(me.user)
+
+    def counted():
+        cache.clear()  # the rendering's own queries, not figures another visit kept
+        return {name: count_queries(client, path) for name, path in pages.items()}
+
+    grow(3)
+    few = counted()
+    grow(27)
+    assert few == counted() == VOLUNTEER_QUERIES
