@@ -9,16 +9,20 @@ PostgreSQL planner's estimate for the same query (an ``EXPLAIN``: planned, never
 at most two small queries for its count, however large the table.
 
 ``LargeListAdmin`` puts it on a ModelAdmin with the other switches a big list needs: no "of N total"
-count, no facet counts.
+count, no facet counts, and a search PostgreSQL can plan.
 """
 
 import json
+from functools import reduce
+from operator import and_, or_
 
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
+from django.utils.text import smart_split
 from django.utils.translation import gettext as _
 
 EXACT_UP_TO = 10000
@@ -81,3 +85,21 @@ class LargeListAdmin:
     paginator = LargeTablePaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
+
+    def get_search_results(self, request, queryset, search_term):
+        """Each word in one of ``search_fields`` (the model's own columns), matched as typed, upper-cased
+        or lower-cased (codes are upper case, slugs lower case, Chinese has no case).
+
+        Django's own search wraps each column in UPPER(), which hides the column's statistics from
+        PostgreSQL: it then guessed 64 matches for a word every place holds and sorted all 100,000 cases
+        (0.8 s) instead of reading the newest through the date index until a page was full (6 ms).
+        """
+        words = [w[1:-1] if len(w) >= 2 and w[0] == w[-1] and w[0] in "\"'" else w for w in smart_split(search_term)]
+        words = [w.strip() for w in words if w.strip()]
+        if not words or not self.search_fields:
+            return queryset, False
+        clauses = []
+        for word in words:
+            forms = dict.fromkeys([word, word.upper(), word.lower()])  # in this order: the same SQL every time
+            clauses.append(reduce(or_, (Q(**{f"{field}__contains": f}) for field in self.search_fields for f in forms)))
+        return queryset.filter(reduce(and_, clauses)), False

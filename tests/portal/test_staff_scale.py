@@ -168,3 +168,18 @@ def test_a_volunteers_pages_cost_the_same_with_ten_times_the_rows(client, places
     few = counted()
     grow(27)
     assert few == counted() == VOLUNTEER_QUERIES
+
+
+def test_the_big_lists_search_finds_codes_in_any_case_and_every_word(client, places, make_case, admin_user):
+    first = make_case(place="四环胡同28号院")
+    make_case(place="西海南沿5号")
+    client.force_login(admin_user)
+    url = reverse("admin:feedback_case_changelist")
+    assert first.code in client.get(url, {"q": first.code.lower()}).content.decode()
+    text = client.get(url, {"q": "四环 28号"}).content.decode()
+    assert first.code in text and "西海南沿" not in text
+    assert "西海南沿" not in client.get(url, {"q": '"四环胡同"'}).content.decode()
+    assert client.get(url, {"q": '"'}).status_code == 200
+    story = nf.story([places["sihuan"]], title="四环社区的新台阶", slug="sihuan-steps")
+    text = client.get(reverse("admin:news_story_changelist"), {"q": "SIHUAN-steps"}).content.decode()
+    assert story.title in text
