@@ -76,13 +76,17 @@ class LargeTablePaginator(Paginator):
 
 
 class LargeListAdmin:
-    """ModelAdmin switches for a list over a big table: bounded counts, no whole-table count, no facets.
+    """ModelAdmin switches for a list over a big table: bounded counts, no whole-table count, no facets,
+    50 rows a page.
 
     Put it before admin.ModelAdmin in the bases. A date hierarchy (``date_hierarchy``) reads every row's
     date to list the years; big lists use ``admin.DateFieldListFilter`` instead (no query at all).
     """
 
     paginator = LargeTablePaginator
+    # 50 rows a page, not Django's 100: rendering a row's cells is most of a list's cost (≈ 0.6 ms a row),
+    # and a worker scans 50 at a glance; filters and search find the rest.
+    list_per_page = 50
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
 
