@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.db import transaction
 from django.db.models import Count
+from django.test.utils import override_settings
 
 DISTRICT_ADMIN = "district admin"
 COMMUNITY_WORKER = "community worker"
@@ -61,11 +62,13 @@ def visitor(kind):
     return get_user_model().objects.get(pk=user.pk)  # fresh: staff flag and groups as the scope set them
 
 
-def session_cookie(user):
-    """'name=value' of a new session signed in as ``user`` (what a browser would send after signing in)."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
+def session_cookie(user, secret_key=None):
+    """'name=value' of a new session signed in as ``user`` (what a browser would send after signing in),
+    signed with ``secret_key``: the key of the server that reads it (default: this process's)."""
+    with override_settings(SECRET_KEY=secret_key or settings.SECRET_KEY):
+        store = import_module(settings.SESSION_ENGINE).SessionStore()
+        store[SESSION_KEY] = user._meta.pk.value_to_string(user)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.save()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"

@@ -173,6 +173,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        self.options = options
         if connection.vendor != "postgresql" and not options["allow_sqlite"]:
             raise CommandError(
                 "The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://... (e.g. "
@@ -191,13 +192,15 @@ class Command(BaseCommand):
         missing = [name for name, path in paths.items() if not path]
         if missing:
             raise CommandError(f"No data for: {', '.join(missing)}. Run `manage.py seed_scale` first.")
-        server = self._start_gunicorn(options)
+        env = serve.production_env({"PAGE_CACHE_SECONDS": "0"} if options["no_page_cache"] else None)
+        # Sessions are signed with the server's key, not this command's.
+        cookies = {kind: benchvisitors.session_cookie(user, env["DJANGO_SECRET_KEY"]) for kind, user in users.items()}
+        server = self._start_gunicorn(env)
         try:
             base = f"http://127.0.0.1:{options['port']}"
             rows = []
             visits = [(name, path, None, options["connections"]) for name, path in paths.items()]
             visits = [visit for visit in visits if visit[0] not in {row[0] for row in signed_in}] + signed_in
-            cookies = {kind: benchvisitors.session_cookie(user) for kind, user in users.items()}
             for name, path, kind, connections in visits:
                 url = base + path
                 cookie = cookies[kind] if kind else None
@@ -205,6 +208,8 @@ class Command(BaseCommand):
                 first = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310 - local
                 with urllib.request.urlopen(first, timeout=120) as answer:  # noqa: S310 - our own local server
                     answer.read()
+                    if kind and answer.geturl() != url:  # sent to the login page: it would time a redirect
+                        raise CommandError(f"{name}: {path} answered with a redirect to {answer.geturl()}.")
                 run_wrk(url, connections, options["warmup"], cookie=cookie)
                 stats = run_wrk(url, connections, options["seconds"], cookie=cookie)
                 shown = f"`{path}` as the bench's {kind}, {connections} conn." if kind else f"`{path}`"
@@ -239,9 +244,9 @@ class Command(BaseCommand):
             f"p99 {stats['p99']:>6.1f} ms  errors {stats['errors']}"
         )
 
-    def _start_gunicorn(self, options):
+    def _start_gunicorn(self, env):
+        options = self.options
         try:
-            env = serve.production_env({"PAGE_CACHE_SECONDS": "0"} if options["no_page_cache"] else None)
             return serve.start_gunicorn(options["port"], options["workers"], env)
         except serve.ServerError as exc:
             raise CommandError(str(exc)) from None
