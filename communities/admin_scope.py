@@ -54,6 +54,21 @@ class ScopedAdminMixin:
         )
 
 
+class InScopeFilter(admin.RelatedFieldListFilter):
+    """A street or community filter listing what the user's scope covers, in one small query.
+
+    Django's RelatedOnlyFieldListFilter finds its choices by reading the distinct value of every row of
+    the list (a scan of 20,000 stories); the scope already says which places this person can filter by.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        if field.related_model is Community:
+            rows = scope.scoped_communities(request.user).order_by("street__sort_order", "sort_order", "pk")
+        else:
+            rows = scope.scoped_streets(request.user).order_by("sort_order", "pk")
+        return [(row.pk, str(row)) for row in rows]
+
+
 class ScopedInlineMixin:
     """Inlines only need their place choices limited; the parent admin guards the object."""
 

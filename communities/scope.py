@@ -32,10 +32,17 @@ def is_district_admin(user):
 
 
 def role_of(user):
+    """The user's role, worked out once per request like the scope (a list asks it for each row)."""
+    if getattr(user, "_civic_role", False) is not False:
+        return user._civic_role
     if is_district_admin(user):
-        return Role.DISTRICT_ADMIN
-    scope = get_scope(user)
-    return scope.role if scope else None
+        role = Role.DISTRICT_ADMIN
+    else:
+        scope = get_scope(user)
+        role = scope.role if scope else None
+    if hasattr(user, "_civic_scope"):
+        user._civic_role = role  # only once the scope is cached too: the two never disagree
+    return role
 
 
 def scoped_communities(user):
@@ -90,4 +97,10 @@ def filter_by_scope(queryset, user, path, department_path=None):
 
 
 def covers_community(user, community_id):
-    return scoped_communities(user).filter(pk=community_id).exists()
+    """Whether the user's scope covers this community; the covered ids are read once per request
+    (a list of cases asks this for each row)."""
+    if is_district_admin(user):
+        return Community.objects.filter(pk=community_id).exists()
+    if not hasattr(user, "_civic_community_ids"):
+        user._civic_community_ids = frozenset(scoped_communities(user).values_list("pk", flat=True))
+    return community_id in user._civic_community_ids

@@ -24,6 +24,7 @@ VOLUNTEERS = _("志愿者")
 SETTINGS = _("设置")
 GROUPS = [STORIES, CASES, DAYS, VOLUNTEERS, SETTINGS]
 SHOWN = 5
+COUNTED_UP_TO = 999  # a line says "999+ 件" beyond: counting every late case of the district costs a scan
 
 
 @dataclass
@@ -31,7 +32,7 @@ class Todo:
     """One line of the 工作台: ``count`` things, the first few linked, ``url`` the filtered list."""
 
     title: str
-    count: int
+    count: int  # at most COUNTED_UP_TO + 1 (then ``capped``)
     url: str
     items: list = field(default_factory=list)  # (text, url) pairs
     hint: str = ""
@@ -39,13 +40,22 @@ class Todo:
 
     @classmethod
     def of(cls, title, queryset, url, label=str, hint="", urgent=False):
-        """A Todo for ``queryset`` (already scoped): its count and its first rows, each linked to its page."""
-        count = queryset.count()
+        """A Todo for ``queryset`` (already scoped): its count (up to COUNTED_UP_TO) and its first rows,
+        each linked to its page."""
+        count = queryset.order_by()[: COUNTED_UP_TO + 1].count()
         rows = list(queryset[:SHOWN]) if count else []
         opts = queryset.model._meta
         change = f"admin:{opts.app_label}_{opts.model_name}_change"
         items = [(label(row), reverse(change, args=[row.pk])) for row in rows]
         return cls(str(title), count, url, items, str(hint), urgent and count > 0)
+
+    @property
+    def capped(self):
+        return self.count > COUNTED_UP_TO
+
+    @property
+    def shown_count(self):
+        return COUNTED_UP_TO if self.capped else self.count
 
     @property
     def more(self):

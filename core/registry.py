@@ -38,7 +38,10 @@ demo          ``load(ctx)``: the app's demo content, safe to run again; ``ctx.st
 scale         ``seed(ctx)``: the app's part of the district-scale data set, with ``ops.scale.Context``
               (scale, random generator, progress, bulk inserts, rows made so far, ``picture``)
 bench         ``PAGES``: a dict name -> function returning a path on the data set (or None when
-              the data set lacks it), benchmarked by ``manage.py bench``
+              the data set lacks it), benchmarked by ``manage.py bench``; optional ``SIGNED_IN``:
+              a dict name -> (visitors, function(user) returning a path), benchmarked signed in as
+              each of ``visitors`` ("district admin", "community worker", "volunteer": the bench's
+              own accounts, ops/benchvisitors.py)
 retention     ``purge(cutoff, dry_run=False)``: erases residents' contact data of rows older than
               ``cutoff`` (a datetime) and returns how many rows it erased, or would erase;
               ``COUNTED``: how ``manage.py purge_contacts`` reports them ("{count} booking(s)");

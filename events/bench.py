@@ -20,3 +20,11 @@ def day_page():
 
 
 PAGES = {"service-day list": day_list, "service-day page": day_page}
+
+
+def day_page_signed_in(user):
+    """The same day for a signed-in volunteer: never from the page cache, their own sign-ups on it."""
+    return day_page()
+
+
+SIGNED_IN = {"service-day page": (("volunteer",), day_page_signed_in)}

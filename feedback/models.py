@@ -109,7 +109,9 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(status__in=[Case.Status.RESOLVED, Case.Status.CONFIRMED])
 
     def open(self):
-        return self.exclude(status__in=[Case.Status.RESOLVED, Case.Status.CONFIRMED, Case.Status.DECLINED])
+        # Named, not excluded: a NOT IN cannot use the status index (18,000 open among 100,000 cases).
+        closed = {Case.Status.RESOLVED, Case.Status.CONFIRMED, Case.Status.DECLINED}
+        return self.filter(status__in=[status for status in Case.Status.values if status not in closed])
 
     def overdue(self, now=None):
         """Late: not answered by the response deadline, or a task of the current round late (Case.is_overdue)."""

@@ -37,7 +37,8 @@ from PIL import Image, ImageOps
 from simple_history.admin import SimpleHistoryAdmin
 
 from communities import scope
-from communities.admin_scope import ScopedAdminMixin, ScopedInlineMixin
+from communities.admin_scope import InScopeFilter, ScopedAdminMixin, ScopedInlineMixin
+from core.paginator import LargeListAdmin
 from news import preview, revisions, stories, workflow
 from news.models import Column, ColumnIssue, Correction, Photo, Story, StorySection, Tag
 from news.sanitize import clean_html
@@ -346,19 +347,21 @@ READER_FIELDS = ["title", "subtitle", "lead", "cover_thumb", "cover", "cover_alt
 
 
 @admin.register(Story)
-class StoryAdmin(ScopedAdminMixin, nested_admin.NestedModelAdminMixin, SimpleHistoryAdmin):
+class StoryAdmin(ScopedAdminMixin, nested_admin.NestedModelAdminMixin, LargeListAdmin, SimpleHistoryAdmin):
     form = StoryAdminForm
     list_display = ["title", "status_label", "published_at", "column_issue", "is_featured"]
+    # 20,000 stories: places from the scope (not every story's distinct places), a date filter instead of
+    # a date hierarchy, the bounded count of core.paginator.
     list_filter = [
         "status",
-        ("communities__street", admin.RelatedOnlyFieldListFilter),
-        ("communities", admin.RelatedOnlyFieldListFilter),
+        ("communities__street", InScopeFilter),
+        ("communities", InScopeFilter),
         "column_issue__column",
+        ("published_at", admin.DateFieldListFilter),
         "is_featured",
     ]
     list_select_related = ["column_issue__column"]
     search_fields = ["title", "subtitle", "lead", "slug"]
-    date_hierarchy = "published_at"
     autocomplete_fields = ["communities", "tags"]
     readonly_fields = [
         "preview_links",

@@ -3,6 +3,7 @@
 from urllib.parse import quote
 
 from django.db.models import Count
+from django.urls import reverse
 
 
 def news_list():
@@ -40,3 +41,18 @@ def search():
 
 
 PAGES = {"news list": news_list, "story page": story_page, "column issue": column_issue, "search": search}
+
+
+def story_admin_list(user):
+    return reverse("admin:news_story_changelist")
+
+
+def story_admin_search(user):
+    return reverse("admin:news_story_changelist") + "?q=" + quote("社区")
+
+
+# The staff's story list (20,000 stories), as each staff visitor of the bench (ops/benchvisitors.py).
+SIGNED_IN = {
+    "story list": (("district admin", "community worker"), story_admin_list),
+    "story search": (("district admin", "community worker"), story_admin_search),
+}

@@ -12,3 +12,11 @@ def team_page():
 
 
 PAGES = {"team page": team_page}
+
+
+def my_signups(user):
+    return "/volunteers/me/"
+
+
+# 我的报名 of the bench's volunteer (the one with the most sign-ups; ops/benchvisitors.py).
+SIGNED_IN = {"我的报名": (("volunteer",), my_signups)}

@@ -18,12 +18,20 @@ def with_headers(result, headers):
     return list(zip(result, headers, strict=False))
 
 
+def _label(header):
+    """The column's header as plain, escaped text, worked out once per list (strip_tags parses HTML:
+    once per cell it cost a 100-row list a third of its time)."""
+    if "desk_label" not in header:
+        header["desk_label"] = escape(strip_tags(str(header.get("text", ""))).strip())
+    return header["desk_label"]
+
+
 @register.filter
 def labelled(cell, header):
     """The cell's ``<td>``/``<th>`` with ``data-label`` naming its column (empty for the checkbox column)."""
-    label = strip_tags(str(header.get("text", ""))).strip()
+    label = _label(header)
     if not label:
         return cell
     # The cell is the admin's own escaped HTML and the label is escaped here: adding one attribute keeps it safe.
-    labelled_cell = FIRST_TAG.sub(lambda m: f'<{m.group(1)} data-label="{escape(label)}"', str(cell), count=1)
+    labelled_cell = FIRST_TAG.sub(lambda m: f'<{m.group(1)} data-label="{label}"', str(cell), count=1)
     return mark_safe(labelled_cell)  # noqa: S308

@@ -21,5 +21,7 @@ class OverdueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in ("yes", "no"):
             return queryset
-        late = queryset.model.objects.overdue(timezone.now()).values("pk")
-        return queryset.filter(pk__in=late) if self.value() == "yes" else queryset.exclude(pk__in=late)
+        now = timezone.now()
+        if self.value() == "yes":
+            return queryset.overdue(now)  # on the list itself: no subquery over the whole district's rows
+        return queryset.exclude(pk__in=queryset.model.objects.overdue(now).values("pk"))

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from core import registry
-from ops import serve
+from ops import benchvisitors, serve
 
 # name -> function returning a path on the data set, or None when the app has no such page yet.
 PAGES = {}
@@ -59,6 +59,38 @@ def pages():
     return found
 
 
+def _desk(user):
+    return "/admin/"
+
+
+def _home_signed_in(user):
+    return "/"
+
+
+# Pages for a signed-in visitor (ops/benchvisitors.py): name -> (visitors, function(user) -> path).
+SIGNED_IN = {
+    "desk": (benchvisitors.STAFF, _desk),
+    "home": ((benchvisitors.VOLUNTEER,), _home_signed_in),
+}
+
+
+def signed_in_pages():
+    """[(row name, visitor, function)]: the pages above and every app's ``SIGNED_IN`` (optional in its
+    bench hook), each once per visitor it names, grouped by visitor (staff first, then the volunteer)."""
+    found = dict(SIGNED_IN)
+    for module in registry.modules("bench"):
+        found.update(getattr(module, "SIGNED_IN", {}))
+    rows = []
+    for kind in benchvisitors.VISITORS:
+        for name, (visitors, resolve) in found.items():
+            unknown = set(visitors) - set(benchvisitors.VISITORS)
+            if unknown:
+                raise CommandError(f"Unknown bench visitor(s) {', '.join(sorted(unknown))} for {name!r}.")
+            if kind in visitors:
+                rows.append((f"{name} ({kind})", kind, resolve))
+    return rows
+
+
 LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 
 
@@ -87,9 +119,11 @@ def search_script():
     return handle.name
 
 
-def run_wrk(url, connections, seconds, threads=2, script=None):
+def run_wrk(url, connections, seconds, threads=2, script=None, cookie=None):
     threads = min(threads, connections)
     extra = ["-s", script] if script else []
+    if cookie:
+        extra += ["-H", f"Cookie: {cookie}"]
     result = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", "Accept-Encoding: gzip"]
         + extra
@@ -113,12 +147,19 @@ def run_wrk(url, connections, seconds, threads=2, script=None):
 
 class Command(BaseCommand):
     help = (
-        "Benchmarks the public pages on gunicorn (DEBUG off) with wrk, each against a floor view measured in "
-        "the same run; prints a table and writes bench/results.md. Needs PostgreSQL in DATABASE_URL and wrk."
+        "Benchmarks the public pages, the staff's and a volunteer's signed-in pages on gunicorn (DEBUG off) with "
+        "wrk, each against a floor view measured in the same run; prints a table and writes bench/results.md. "
+        "Needs PostgreSQL in DATABASE_URL and wrk."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--connections", type=int, default=16)
+        parser.add_argument(
+            "--staff-connections",
+            type=int,
+            default=4,
+            help="connections for the staff pages (a district's staff at their desks, not a crowd)",
+        )
         parser.add_argument("--seconds", type=int, default=10)
         parser.add_argument("--warmup", type=int, default=2)
         parser.add_argument("--port", type=int, default=8731)
@@ -132,6 +173,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        self.options = options
         if connection.vendor != "postgresql" and not options["allow_sqlite"]:
             raise CommandError(
                 "The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://... (e.g. "
@@ -140,21 +182,38 @@ class Command(BaseCommand):
         if not shutil.which("wrk"):
             raise CommandError("wrk is missing: apt-get install wrk (make bench does this when run as root).")
         paths = {name: resolve() for name, resolve in pages().items()}
+        signed_in = []  # (row name, path, visitor, connections)
+        users = {kind: benchvisitors.visitor(kind) for kind in benchvisitors.VISITORS}
+        for name, kind, resolve in signed_in_pages():
+            path = users[kind] and resolve(users[kind])
+            paths.setdefault(name, path)
+            staff = kind in benchvisitors.STAFF
+            signed_in.append((name, path, kind, options["staff_connections"] if staff else options["connections"]))
         missing = [name for name, path in paths.items() if not path]
         if missing:
             raise CommandError(f"No data for: {', '.join(missing)}. Run `manage.py seed_scale` first.")
-        server = self._start_gunicorn(options)
+        env = serve.production_env({"PAGE_CACHE_SECONDS": "0"} if options["no_page_cache"] else None)
+        # Sessions are signed with the server's key, not this command's.
+        cookies = {kind: benchvisitors.session_cookie(user, env["DJANGO_SECRET_KEY"]) for kind, user in users.items()}
+        server = self._start_gunicorn(env)
         try:
             base = f"http://127.0.0.1:{options['port']}"
             rows = []
-            for name, path in paths.items():
+            visits = [(name, path, None, options["connections"]) for name, path in paths.items()]
+            visits = [visit for visit in visits if visit[0] not in {row[0] for row in signed_in}] + signed_in
+            for name, path, kind, connections in visits:
                 url = base + path
+                cookie = cookies[kind] if kind else None
                 # One visitor first, as in life: a cached page is made once, not by 16 at the same moment.
-                with urllib.request.urlopen(url, timeout=120) as answer:  # noqa: S310 - our own local server
+                first = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310 - local
+                with urllib.request.urlopen(first, timeout=120) as answer:  # noqa: S310 - our own local server
                     answer.read()
-                run_wrk(url, options["connections"], options["warmup"])
-                stats = run_wrk(url, options["connections"], options["seconds"])
-                rows.append((name, path, stats))
+                    if kind and answer.geturl() != url:  # sent to the login page: it would time a redirect
+                        raise CommandError(f"{name}: {path} answered with a redirect to {answer.geturl()}.")
+                run_wrk(url, connections, options["warmup"], cookie=cookie)
+                stats = run_wrk(url, connections, options["seconds"], cookie=cookie)
+                shown = f"`{path}` as the bench's {kind}, {connections} conn." if kind else f"`{path}`"
+                rows.append((name, shown, stats))
                 self._line(name, stats)
             # Search as each visitor's own query costs it: never cached, one visitor at a time.
             script = search_script()
@@ -165,7 +224,11 @@ class Command(BaseCommand):
             finally:
                 os.unlink(script)
             rows.append(
-                ("search, uncached", "/search/?q=<12 two-character words>, cookie past the page cache, 1 conn.", stats)
+                (
+                    "search, uncached",
+                    "`/search/?q=<12 two-character words>, cookie past the page cache, 1 conn.`",
+                    stats,
+                )
             )
             self._line("search, uncached", stats)
         finally:
@@ -177,13 +240,13 @@ class Command(BaseCommand):
 
     def _line(self, name, stats):
         self.stdout.write(
-            f"  {name:<22} {stats['rps']:>8.0f} req/s  p50 {stats['p50']:>6.1f} ms  "
+            f"  {name:<36} {stats['rps']:>8.0f} req/s  p50 {stats['p50']:>6.1f} ms  "
             f"p99 {stats['p99']:>6.1f} ms  errors {stats['errors']}"
         )
 
-    def _start_gunicorn(self, options):
+    def _start_gunicorn(self, env):
+        options = self.options
         try:
-            env = serve.production_env({"PAGE_CACHE_SECONDS": "0"} if options["no_page_cache"] else None)
             return serve.start_gunicorn(options["port"], options["workers"], env)
         except serve.ServerError as exc:
             raise CommandError(str(exc)) from None
@@ -198,7 +261,9 @@ class Command(BaseCommand):
             f"cache {'Redis' if os.environ.get('REDIS_URL') else 'local memory'}); "
             f"gunicorn {options['workers']} workers, DEBUG off; wrk {options['connections']} connections, "
             f"{options['seconds']} s per page after {options['warmup']} s warm-up; "
-            + ("page cache **off** (every request rendered)." if options["no_page_cache"] else "page cache on."),
+            + ("page cache **off** (every request rendered)." if options["no_page_cache"] else "page cache on.")
+            + " Rows with a visitor in brackets are signed in (the bench's own accounts, ops/benchvisitors.py):"
+            f" never from the page cache; the staff's at {options['staff_connections']} connections.",
             "",
             "| page | path | req/s | p50 ms | p99 ms | errors | ratio to floor |",
             "|---|---|---:|---:|---:|---:|---:|",
@@ -207,7 +272,7 @@ class Command(BaseCommand):
             # The uncached search runs at one connection: its ratio to the floor would mean nothing.
             ratio = f"{stats['rps'] / floor['rps']:.2f}" if floor["rps"] and name in paths else "—"
             lines.append(
-                f"| {name} | `{path}` | {stats['rps']:.0f} | {stats['p50']:.1f} | {stats['p99']:.1f} | "
+                f"| {name} | {path} | {stats['rps']:.0f} | {stats['p50']:.1f} | {stats['p99']:.1f} | "
                 f"{stats['errors']} | {ratio} |"
             )
         return "\n".join(lines) + "\n"
