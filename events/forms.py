@@ -17,7 +17,9 @@ def clean_phone(value):
     return value
 
 
-class BookingForm(forms.Form):
+class ResidentForm(forms.Form):
+    """Who books: a name and a phone, once per form, and the form's own number (a double submit books once)."""
+
     name = forms.CharField(label=_("姓名（必填）"), max_length=50)
     phone = forms.CharField(
         label=_("手机号（必填）"),
@@ -27,10 +29,8 @@ class BookingForm(forms.Form):
     )
     submission = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, offering=None, **kwargs):
-        self.offering = offering
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("submission", uuid.uuid4())
-        kwargs.setdefault("auto_id", f"id_o{offering.pk}_%s" if offering else "id_%s")
         super().__init__(*args, **kwargs)
 
     def clean_name(self):
@@ -43,7 +43,14 @@ class BookingForm(forms.Form):
         return clean_phone(self.cleaned_data["phone"])
 
 
-class MultiBookingForm(forms.Form):
+class BookingForm(ResidentForm):
+    def __init__(self, *args, offering=None, **kwargs):
+        self.offering = offering
+        kwargs.setdefault("auto_id", f"id_o{offering.pk}_%s" if offering else "id_%s")
+        super().__init__(*args, **kwargs)
+
+
+class MultiBookingForm(ResidentForm):
     """One form for several services of one day: the resident ticks them and gives name and phone once."""
 
     offerings = forms.TypedMultipleChoiceField(
@@ -55,30 +62,14 @@ class MultiBookingForm(forms.Form):
             "invalid_choice": _("所选的服务已有变化，请重新勾选。"),
         },
     )
-    name = forms.CharField(label=_("姓名（必填）"), max_length=50)
-    phone = forms.CharField(
-        label=_("手机号（必填）"),
-        max_length=20,
-        help_text=_("只给社区工作人员看。预约结果和有变化时的通知会用短信发到这个手机号。"),
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
-    submission = forms.UUIDField(widget=forms.HiddenInput)
+    field_order = ["offerings", "name", "phone"]
 
     def __init__(self, *args, offerings=None, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("submission", uuid.uuid4())
         kwargs.setdefault("auto_id", "id_many_%s")
         super().__init__(*args, **kwargs)
+        self.fields["phone"].help_text = _("只给社区工作人员看。预约结果和有变化时的通知会用短信发到这个手机号。")
         # Choices from the day's offerings already read for the page: no query of its own.
         self.fields["offerings"].choices = [(offering.pk, _choice_label(offering)) for offering in offerings or ()]
-
-    def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError(_("请填写姓名。"))
-        return name
-
-    def clean_phone(self):
-        return clean_phone(self.cleaned_data["phone"])
 
 
 def _choice_label(offering):

@@ -304,15 +304,20 @@ class CaseAdmin(ScopedAdminMixin, WorkflowMovesMixin, LargeListAdmin, admin.Mode
         visible = Case.objects.visible_to(request.user).filter(duplicate_of__isnull=True)
         return duplicates.for_staff(case, visible)
 
-    def merge_view(self, request, object_id):
-        """POST: merge this case into the one named by ``into`` (both in the viewer's scope)."""
-        if request.method != "POST":
-            return require_POST(lambda r: None)(request)
+    def _case_to_change(self, request, object_id):
+        """The case a POST here may change: 404 outside the viewer's scope, 403 without the right to change it."""
         case = self.get_object(request, str(object_id))
         if case is None:
             raise Http404
         if not self.has_change_permission(request, case):
             raise PermissionDenied
+        return case
+
+    def merge_view(self, request, object_id):
+        """POST: merge this case into the one named by ``into`` (both in the viewer's scope)."""
+        if request.method != "POST":
+            return require_POST(lambda r: None)(request)
+        case = self._case_to_change(request, object_id)
         into = self.get_queryset(request).filter(pk=id_or_none(request.POST.get("into"))).first()
         back = redirect(reverse("admin:feedback_case_change", args=[case.pk]))
         if into is None:
@@ -332,11 +337,7 @@ class CaseAdmin(ScopedAdminMixin, WorkflowMovesMixin, LargeListAdmin, admin.Mode
     def story_view(self, request, object_id):
         if request.method != "POST":
             return require_POST(lambda r: None)(request)
-        case = self.get_object(request, str(object_id))
-        if case is None:
-            raise Http404
-        if not self.has_change_permission(request, case):
-            raise PermissionDenied
+        case = self._case_to_change(request, object_id)
         try:
             story = case_to_story(case, request.user)
         except CaseError as exc:
