@@ -2,6 +2,8 @@
 工作台 cost the same number of queries with 3 or 30 of everything, for a district administrator and a
 community worker; and the list counts stay cheap on a large table (core.paginator)."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -109,7 +111,10 @@ def test_a_big_list_counts_up_to_its_bound_and_says_so(client, places, make_case
         make_case(place=f"四环胡同{i}号")
     client.force_login(worker_sihuan)
     text = client.get(reverse("admin:feedback_case_changelist")).content.decode()
-    assert "超过 4 条居民诉求" in text
+    if connection.vendor == "postgresql":  # the planner's estimate, never fewer than the 5 rows counted
+        assert re.search(r"约 [\d,]+ 条居民诉求", text)
+    else:
+        assert "超过 4 条居民诉求" in text
     assert "6 居民诉求" not in text
     monkeypatch.setattr(LargeTablePaginator, "exact_up_to", 10)
     text = client.get(reverse("admin:feedback_case_changelist")).content.decode()
