@@ -2,20 +2,19 @@
 officer reports on site with a photo taken on the phone; every form fits the screen and every move is
 stored. Also the desk's first page and a list at 1280 and 390 px, as the README's screenshots."""
 
-import io
 import os
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from PIL import Image
 from playwright.sync_api import expect
 
 from communities.models import StaffScope
 from feedback.intake import submit_case
 from feedback.models import Case, CasePhoto, Category, DispatchTask
 from tests import factories
+from tests.browser.staff import log_in, photo_file
 from tests.news import factories as nf
 
 pytestmark = pytest.mark.browser
@@ -23,23 +22,6 @@ Role = StaffScope.Role
 # The README's pictures are written to docs/screenshots when DESK_SCREENSHOTS=1 (a deliberate refresh),
 # otherwise to var/screenshots like every other browser test's.
 DOCS = Path(django_settings.BASE_DIR) / ("docs" if os.environ.get("DESK_SCREENSHOTS") == "1" else "var") / "screenshots"
-
-
-def photo_file(tmp_path, name, colour):
-    path = tmp_path / name
-    buffer = io.BytesIO()
-    Image.new("RGB", (640, 480), colour).save(buffer, "JPEG")
-    path.write_bytes(buffer.getvalue())
-    return str(path)
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/admin/login/?next=/admin/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", factories.PASSWORD)
-    page.locator("input[type=submit]").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
 
 
 def fits(page):

@@ -1,37 +1,19 @@
 """The demo's story in a browser: report → accept → dispatch → 报到 → plan → done → rate → figures."""
 
-import io
 import re
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from communities.models import StaffScope
 from feedback import workflow
 from feedback.models import Case, Category
 from tests import factories
+from tests.browser.staff import log_in, photo_file
 
 pytestmark = pytest.mark.browser
 Role = StaffScope.Role
-
-
-def photo_file(tmp_path, name, colour):
-    path = tmp_path / name
-    buffer = io.BytesIO()
-    Image.new("RGB", (320, 200), colour).save(buffer, "JPEG")
-    path.write_bytes(buffer.getvalue())
-    return str(path)
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto("/admin/login/?next=/admin/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", factories.PASSWORD)
-    page.locator("input[type=submit]").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
 
 
 def test_courtyard_story_from_report_to_rating(page, screenshot, settings, tmp_path, transactional_db):
@@ -53,7 +35,7 @@ def test_courtyard_story_from_report_to_rating(page, screenshot, settings, tmp_p
     page.get_by_label("问题类别（必填）").select_option(label="路面破损")
     page.get_by_label("问题描述（必填）").fill("院子地面起皮剥落、坑洼不平，院里老人多，出门很不方便。")
     page.get_by_label("现场照片（可选，最多 6 张）").set_input_files(
-        photo_file(tmp_path, "before.jpg", (150, 140, 128))
+        photo_file(tmp_path, "before.jpg", (150, 140, 128), size=(320, 200))
     )
     screenshot(page, "feedback-new-filled")
     page.get_by_role("button", name="提交").click()
@@ -88,7 +70,7 @@ def test_courtyard_story_from_report_to_rating(page, screenshot, settings, tmp_p
     page.get_by_text("已确定方案。").wait_for()
     page.get_by_label("处置结果").fill("院内地面已重新铺平。")
     page.get_by_label("处置后照片（至少一张，最多 6 张）").set_input_files(
-        photo_file(tmp_path, "after.jpg", (90, 160, 90))
+        photo_file(tmp_path, "after.jpg", (90, 160, 90), size=(320, 200))
     )
     page.get_by_role("button", name="完成处置").click()
     page.get_by_text("已完成处置。").wait_for()
@@ -98,7 +80,7 @@ def test_courtyard_story_from_report_to_rating(page, screenshot, settings, tmp_p
     task = case.tasks.get(department=chengguan)
     workflow.report_on_site(task, "城管办 2 人", by=officer_city)
     workflow.record_plan(task, "施工前清理院内堆物。", by=officer_city)
-    city_photo = Path(photo_file(tmp_path, "city.jpg", (80, 120, 160))).read_bytes()
+    city_photo = Path(photo_file(tmp_path, "city.jpg", (80, 120, 160), size=(320, 200))).read_bytes()
     workflow.complete(
         task, "堆物已清理。", [SimpleUploadedFile("city.jpg", city_photo, content_type="image/jpeg")], by=officer_city
     )

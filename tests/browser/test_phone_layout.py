@@ -39,6 +39,7 @@ PAGES = [
     "/communities/",
     "/communities/chunshu/chunshuyuan/",
     "/search/?q=义剪",
+    "/my/",
 ]
 
 # Open every fold first: a table folded away cannot push the page wider, an open one might.
