@@ -162,6 +162,9 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 60, minimum=0
 # How long a worker trusts the generation it last read from the shared cache (a change made
 # through another worker or server is served within this time; through the same one at once).
 PAGE_CACHE_RECHECK_SECONDS = 0.2
+# The costly parts of pages, kept until the rows they show change (core/fragments.py): what makes a
+# page rendered afresh (signed in, just changed, a new query) cheap. Off while developing.
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 0 if DEBUG else 60, minimum=0)
 
 # --- Anonymous forms ---------------------------------------------------------
 # How often one client address, one phone number or one e-mail address may send each anonymous

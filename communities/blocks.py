@@ -5,8 +5,10 @@ the streets, and their communities."""
 from django.db.models import Prefetch
 
 from communities.models import Community, Street
+from core import fragments
 
 
+@fragments.block(apps=("communities",), order=100)
 def home_block(request):
     streets = list(
         Street.objects.order_by("sort_order", "name").prefetch_related(

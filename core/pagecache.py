@@ -112,10 +112,16 @@ def schedule(when):
     sharedcache.set(SCHEDULE_KEY, sorted({*due, when.timestamp()}), None)
 
 
+# Called on every bump: what a process trusts of the generations it read last (core/fragments.py).
+on_bump = []
+
+
 def bump(app=None):
     """Every cached page is out of date from now on (and the data cached for ``app``, see app_generation).
     With the cache down nothing is bumped: a save never fails for it, and entries still expire."""
     _checked.forget()
+    for forget in on_bump:
+        forget()
     for key in (GENERATION_KEY, f"{GENERATION_KEY}:{app}") if app else (GENERATION_KEY,):
         if sharedcache.incr(key) is None:  # not there yet (first change, or evicted)
             sharedcache.add(key, _first(), None)

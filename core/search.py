@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
-from core import registry, textsearch
+from core import fragments, registry, textsearch
 from core.privacy import scrub_phones
 
 MAX_QUERY = 100
@@ -57,12 +57,16 @@ def search_view(request):
     too_long = len(raw) > MAX_QUERY
     query = raw[:MAX_QUERY].strip()
     terms = textsearch.query_terms(query)
-    results = run(terms) if terms else []
-    page = Paginator(results, 10).get_page(request.GET.get("page"))
-    for result in page.object_list:  # only the ten shown, not every match
-        result["title_html"] = textsearch.highlight(result.get("title", ""), terms)
-        # A backstop: a snippet is cut from text an editor or a resident wrote (core.privacy).
-        result["snippet_html"] = textsearch.highlight(scrub_phones(result.get("snippet", "")), terms)
+
+    def found():
+        results = run(terms) if terms else []
+        page = Paginator(results, 10).get_page(request.GET.get("page"))
+        for result in page.object_list:  # only the ten shown, not every match
+            result["title_html"] = textsearch.highlight(result.get("title", ""), terms)
+            # A backstop: a snippet is cut from text an editor or a resident wrote (core.privacy).
+            result["snippet_html"] = textsearch.highlight(scrub_phones(result.get("snippet", "")), terms)
+        return {"page_obj": page, "results": page.object_list, "total": len(results)}
+
     return render(
         request,
         "search.html",
@@ -72,8 +76,7 @@ def search_view(request):
             "too_long": too_long,
             "one_character": textsearch.is_character_query(terms),
             "character_limit": CHARACTER_LIMIT,
-            "page_obj": page,
-            "results": page.object_list,
-            "total": len(results),
+            # Searched only when the page's fragment is not kept (core/fragments.py).
+            **fragments.lazy(found, ("page_obj", "results", "total")),
         },
     )

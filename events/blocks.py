@@ -4,14 +4,17 @@ import datetime
 
 from django.utils import timezone
 
+from core import fragments
 from events.models import ResidentBooking, ServiceDay
 
 
+@fragments.block(apps=("events", "volunteers", "communities"))
 def home_block(request):
     days = list(ServiceDay.objects.upcoming().select_related("community__street")[:4])
     return {"template": "events/block_upcoming.html", "days": days, "title_id": "home-days"}
 
 
+@fragments.block(apps=("events", "volunteers", "communities"))
 def community_block(request, community):
     days = list(ServiceDay.objects.upcoming().filter(community=community).select_related("community__street")[:6])
     return {

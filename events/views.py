@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import DetailView, ListView
 
 from communities.models import Community, Street
-from core import mine, ratelimit, targeted
+from core import fragments, mine, ratelimit, targeted
 from core.blocks import collect
 from core.params import id_or_none
 from events import ics, remembered
@@ -64,8 +64,17 @@ class DayListView(ListView):
         q, _street, _community = self.get_filters()
         return ServiceDay.objects.upcoming().for_list().filter(q)
 
+    # Everything the page shows is drawn in a fragment (core/fragments.py): read only on a miss.
+    CONTEXT = (
+        *("paginator", "page_obj", "is_paginated", "object_list", "days", "streets", "street", "community"),
+        *("month", "prev_month", "next_month", "weeks", "month_days", "next_day", "weekdays", "today"),
+    )
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        return {"view": self, **kwargs, **fragments.lazy(self.month_context, self.CONTEXT)}
+
+    def month_context(self):
+        context = super().get_context_data()
         q, street, community = self.get_filters()
         next_day = _first_upcoming(context["page_obj"], self.object_list)
         first = _month(self.request, next_day)
@@ -104,25 +113,32 @@ def _day_queryset():
 
 
 def day_context(request, day, forms=None, many_form=None):
-    offerings = (
-        ServiceOffering.objects.filter(day=day)
-        .select_related("service_type", "partner_unit")
-        .annotate(taken=Count("bookings", filter=Q(bookings__seat__isnull=False)))
-    )
     forms = forms or {}
     booked_here = remembered.bookings_on(request, day)
-    for offering in offerings:
-        offering.places_left = max((offering.resident_places or 0) - offering.taken, 0)
-        offering.my_booking = booked_here.get(offering.pk)
-        offering.form = forms.get(offering.pk) or (BookingForm(offering=offering) if offering.bookable else None)
-    bookable = [offering for offering in offerings if offering.bookable]
-    if many_form is None and day.is_open and len(bookable) > 1:  # one service: its own form is the form
-        many_form = MultiBookingForm(offerings=bookable)
-    # The apps above events add their parts of the day (volunteers: the roles to sign up for).
+
+    def services():
+        offerings = list(
+            ServiceOffering.objects.filter(day=day)
+            .select_related("service_type", "partner_unit")
+            .annotate(taken=Count("bookings", filter=Q(bookings__seat__isnull=False)))
+        )
+        for offering in offerings:
+            offering.places_left = max((offering.resident_places or 0) - offering.taken, 0)
+            offering.my_booking = booked_here.get(offering.pk)
+            offering.form = forms.get(offering.pk) or (BookingForm(offering=offering) if offering.bookable else None)
+        bookable = [offering for offering in offerings if offering.bookable]
+        form = many_form
+        if form is None and day.is_open and len(bookable) > 1:  # one service: its own form is the form
+            form = MultiBookingForm(offerings=bookable)
+        return {"offerings": offerings, "many_form": form}
+
+    # The services are drawn in a fragment (core/fragments.py) that varies with this browser's own
+    # bookings on the day: read only on a miss. The apps above events add their parts of the day
+    # (volunteers: the roles to sign up for).
     return {
         "day": day,
-        "offerings": offerings,
-        "many_form": many_form,
+        **fragments.lazy(services, ("offerings", "many_form")),
+        "booked_key": ",".join(f"{pk}:{b.pk}:{b.status}" for pk, b in sorted(booked_here.items())),
         "blocks": collect("service_day_block", request, day),
     }
 

@@ -2,16 +2,19 @@
 
 from django.db.models import Prefetch
 
+from core import fragments
 from feedback import figures
 from feedback.forms import RatingForm, ResidentNoteForm
 from feedback.models import Case, CasePhoto
 
 
+@fragments.block(apps=("feedback", "communities"))
 def home_block(request):
     data = figures.this_month()
     return {"template": "feedback/blocks/home.html", "month": data["overall"]}
 
 
+@fragments.block(apps=("feedback", "communities"))
 def community_block(request, community):
     cases = list(
         Case.objects.published()

@@ -5,14 +5,15 @@ import uuid
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core import ratelimit, targeted
+from core import fragments, ratelimit, targeted
 from core.mine import signed_in_phone
 from core.params import id_or_none
 from feedback import charts, conf, duplicates, figures, owner, workflow
@@ -122,21 +123,23 @@ def track_lookup(request):
     return render(request, "feedback/track_lookup.html", {"lookup_form": form}, status=400 if form.errors else 200)
 
 
-def _case_for_tracking(code):
+def _tracking_prefetches():
     return (
-        Case.objects.select_related("community__street", "category", "duplicate_of")
-        .prefetch_related(
-            Prefetch(
-                "timeline",
-                queryset=TimelineEntry.objects.filter(is_public=True).select_related("task__department"),
-                to_attr="public_timeline",
-            ),
-            Prefetch("tasks", queryset=DispatchTask.objects.select_related("department")),
-            Prefetch("photos", queryset=CasePhoto.objects.order_by("role", "order", "pk")),
-        )
-        .filter(code=code.strip().upper())
-        .first()
+        Prefetch(
+            "timeline",
+            queryset=TimelineEntry.objects.filter(is_public=True).select_related("task__department"),
+            to_attr="public_timeline",
+        ),
+        Prefetch("tasks", queryset=DispatchTask.objects.select_related("department")),
+        Prefetch("photos", queryset=CasePhoto.objects.order_by("role", "order", "pk")),
     )
+
+
+def _case_for_tracking(code, prefetch=True):
+    cases = Case.objects.select_related("community__street", "category", "duplicate_of")
+    if prefetch:
+        cases = cases.prefetch_related(*_tracking_prefetches())
+    return cases.filter(code=code.strip().upper()).first()
 
 
 @require_safe
@@ -144,11 +147,18 @@ def track(request, code):
     """The public timeline by the short code: reading only (the resident acts from their private link)."""
     if not owner.lookup_allowed(request, code):
         return _too_many_lookups(request)
-    case = _case_for_tracking(code)
+    case = _case_for_tracking(code, prefetch=False)
     if case is None:
         form = TrackLookupForm(initial={"code": code})
         return render(request, "feedback/track_lookup.html", {"lookup_form": form, "unknown_code": code}, status=404)
-    return render(request, "feedback/track.html", _track_context(case))
+
+    def parts():
+        prefetch_related_objects([case], *_tracking_prefetches())
+        return {"full_case": case, **_track_context(case)}
+
+    # The timeline is drawn in a fragment (core/fragments.py), from ``full_case``: read only on a miss.
+    names = ("full_case", "timeline", "tasks", "before_photos", "after_photos", "reopen_days")
+    return render(request, "feedback/track.html", {"case": case, **fragments.lazy(parts, names)})
 
 
 def _track_context(case):
@@ -287,9 +297,11 @@ def board(request):
         .prefetch_related(Prefetch("photos", queryset=CasePhoto.objects.order_by("role", "order", "pk")))
         .order_by("-resolved_at", "-created_at")
     )
-    page = Paginator(solved, 12).get_page(request.GET.get("page"))
-    open_cases = list(published.open().order_by("-metoo_count", "-created_at")[:10])
-    data = figures.cached(street=street)
+    # Lazy: the page is drawn in fragments (core/fragments.py), and what a kept fragment shows is
+    # never read from the database or the cache.
+    page = SimpleLazyObject(lambda: Paginator(solved, 12).get_page(request.GET.get("page")))
+    data = SimpleLazyObject(lambda: figures.cached(street=street))
+    metoo_done = _metoo_ids(request)
     return render(
         request,
         "feedback/board.html",
@@ -297,14 +309,15 @@ def board(request):
             "filter_form": filter_form,
             "street": street,
             "page_obj": page,
-            "solved": page.object_list,
-            "open_cases": open_cases,
-            "metoo_done": _metoo_ids(request),
+            "solved": lambda: page.object_list,
+            "open_cases": published.open().order_by("-metoo_count", "-created_at")[:10],
+            "metoo_done": metoo_done,
+            "metoo_key": ",".join(map(str, sorted(metoo_done))),
             "figures": data,
-            "street_chart": charts.rate_bars(data["by_street"], _("各街道“三率”")),
-            "month_chart": charts.month_columns(data["by_month"], _("每月诉求数与办结数")),
-            "department_chart": charts.rate_bars(data["by_department"], _("各部门“三率”")),
-            "min_cases": conf.min_cases_for_rate(),
+            "street_chart": lambda: charts.rate_bars(data["by_street"], _("各街道“三率”")),
+            "month_chart": lambda: charts.month_columns(data["by_month"], _("每月诉求数与办结数")),
+            "department_chart": lambda: charts.rate_bars(data["by_department"], _("各部门“三率”")),
+            "min_cases": conf.min_cases_for_rate,
         },
     )
 

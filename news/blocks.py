@@ -4,6 +4,7 @@ Each block runs a fixed number of queries: featured, latest (+ their
 communities), and the latest column issue.
 """
 
+from core import fragments
 from news.models import ColumnIssue, Story
 from news.views import list_queryset
 
@@ -19,6 +20,7 @@ def _latest_issue():
     )
 
 
+@fragments.block(apps=("news", "communities"))
 def home_block(request):
     featured = list(list_queryset().filter(is_featured=True)[:3])
     latest = list(list_queryset().exclude(pk__in=[s.pk for s in featured])[:LATEST])
@@ -40,6 +42,7 @@ def home_block(request):
     }
 
 
+@fragments.block(apps=("news", "communities"))
 def street_block(request, street):
     stories = list(
         list_queryset().filter(pk__in=Story.objects.filter(communities__street=street).values("pk"))[:LATEST]
@@ -52,6 +55,7 @@ def street_block(request, street):
     }
 
 
+@fragments.block(apps=("news", "communities"))
 def community_block(request, community):
     stories = list(list_queryset().filter(pk__in=Story.objects.filter(communities=community).values("pk"))[:LATEST])
     return {

@@ -1,15 +1,19 @@
 """Pages residents read. Each runs a fixed number of SQL queries whatever the data size."""
 
+import functools
+
 import segno
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from communities.models import Community, Street
+from core import fragments
 from core.params import id_or_none
 from news import preview
 from news.models import Column, ColumnIssue, Photo, Story, StorySection, Tag
@@ -26,8 +30,8 @@ def list_queryset():
     )
 
 
-def detail_queryset():
-    return Story.objects.select_related("column_issue__column").prefetch_related(
+def _detail_prefetches():
+    return (
         "tags",
         Prefetch("communities", queryset=Community.objects.select_related("street")),
         Prefetch(
@@ -55,8 +59,29 @@ def _group_photos(section):
 
 def story_context(request, pk=None, preview=False, slug=None):
     """Everything the story page shows; the admin preview and the signed preview use it too."""
-    queryset = detail_queryset() if preview else detail_queryset().published()
+    queryset = Story.objects.select_related("column_issue__column")
+    queryset = queryset if preview else queryset.published()
     story = get_object_or_404(queryset, **({"pk": pk} if pk is not None else {"slug": slug}))
+    absolute_url = settings.SITE_URL + story.get_absolute_url()
+    column = story.column_issue.column if story.column_issue else None
+    # The rest is read only when the page's fragments are drawn (core/fragments.py): a kept story
+    # page costs the query above and nothing more. Inside them the page uses ``full_story``, the
+    # story with its tags, communities, sections and corrections.
+    return {
+        "story": story,
+        "column": column,
+        "absolute_url": absolute_url,
+        "preview": preview,
+        "fontsizes": [("l", _("大")), ("m", _("中")), ("s", _("小"))],
+        **fragments.lazy(functools.partial(_story_parts, story, absolute_url), _STORY_PARTS),
+    }
+
+
+_STORY_PARTS = ("full_story", "sections", "previous_story", "next_story", "related", "latest", "og_image", "qr_svg")
+
+
+def _story_parts(story, absolute_url):
+    prefetch_related_objects([story], *_detail_prefetches())
     sections = list(story.sections.all())
     for section in sections:
         _group_photos(section)
@@ -83,7 +108,6 @@ def story_context(request, pk=None, preview=False, slug=None):
         .order_by("-published_at", "-pk")[:5]
     )
     latest = list(published.exclude(pk=story.pk).order_by("-published_at", "-pk")[:6])
-    absolute_url = settings.SITE_URL + story.get_absolute_url()
     cover = story.cover_renditions[-1] if story.cover_renditions else None
     if cover is None:
         for section in sections:
@@ -91,20 +115,15 @@ def story_context(request, pk=None, preview=False, slug=None):
                 first = (section.plain_photos or section.before_photos or section.after_photos)[0]
                 cover = first.largest
                 break
-    column = story.column_issue.column if story.column_issue else None
     return {
-        "story": story,
+        "full_story": story,
         "sections": sections,
-        "column": column,
         "previous_story": previous_story,
         "next_story": next_story,
         "related": related,
         "latest": latest,
-        "absolute_url": absolute_url,
         "og_image": settings.SITE_URL + cover["url"] if cover else "",
         "qr_svg": qr_svg(absolute_url),
-        "preview": preview,
-        "fontsizes": [("l", _("大")), ("m", _("中")), ("s", _("小"))],
     }
 
 
@@ -140,7 +159,8 @@ def story_list(request):
         stories = stories.filter(column_issue__column__slug=column)
     if tag:
         stories = stories.filter(pk__in=Story.objects.filter(tags__slug=tag).values("pk"))
-    page = Paginator(stories, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Lazy: the list is drawn in a fragment (core/fragments.py); a kept one reads no story.
+    page = SimpleLazyObject(lambda: Paginator(stories, PAGE_SIZE).get_page(request.GET.get("page")))
     streets = Street.objects.prefetch_related(
         Prefetch("communities", queryset=Community.objects.order_by("sort_order", "name"))
     )
@@ -149,7 +169,7 @@ def story_list(request):
         "news/story_list.html",
         {
             "page_obj": page,
-            "stories": page.object_list,
+            "stories": SimpleLazyObject(lambda: page.object_list),
             "streets": streets,
             "columns": Column.objects.all(),
             "tags": Tag.objects.all(),
@@ -170,20 +190,19 @@ def column_detail(request, slug):
 
 def issue_detail(request, slug, number):
     issue = get_object_or_404(ColumnIssue.objects.select_related("column"), column__slug=slug, number=number)
-    stories = list_queryset().filter(column_issue=issue)
-    siblings = ColumnIssue.objects.filter(column=issue.column).only("number", "headline", "column_id")
-    previous_issue = siblings.filter(number__lt=issue.number).order_by("-number").first()
-    next_issue = siblings.filter(number__gt=issue.number).order_by("number").first()
+
+    def parts():
+        siblings = ColumnIssue.objects.filter(column=issue.column).only("number", "headline", "column_id")
+        return {
+            "stories": list_queryset().filter(column_issue=issue),
+            "previous_issue": siblings.filter(number__lt=issue.number).order_by("-number").first(),
+            "next_issue": siblings.filter(number__gt=issue.number).order_by("number").first(),
+        }
+
+    # The stories and the neighbours are drawn in a fragment (core/fragments.py): read only on a miss.
+    names = ("stories", "previous_issue", "next_issue")
     return render(
-        request,
-        "news/issue_detail.html",
-        {
-            "issue": issue,
-            "column": issue.column,
-            "stories": stories,
-            "previous_issue": previous_issue,
-            "next_issue": next_issue,
-        },
+        request, "news/issue_detail.html", {"issue": issue, "column": issue.column, **fragments.lazy(parts, names)}
     )
 
 

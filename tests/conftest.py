@@ -20,18 +20,21 @@ def _login_throttle(request, settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
-    """Every test runs with the anonymous page cache on, as production does (off while developing),
-    so the journeys also prove its invalidation."""
+    """Every test runs with the anonymous page cache and the fragment cache on, as production does
+    (off while developing), so the journeys also prove their invalidation."""
     from django.core.cache import cache
 
-    from core import sharedcache
+    from core import fragments, sharedcache
 
     settings.PAGE_CACHE_SECONDS = 60
+    settings.FRAGMENT_CACHE_SECONDS = 60
 
     sharedcache.reset()  # a test whose cache failed leaves no pause behind
     cache.clear()
+    fragments.clear()
     yield
     cache.clear()
+    fragments.clear()
     sharedcache.reset()
 
 

@@ -5,16 +5,19 @@ import datetime
 from django.db.models import Count
 from django.utils import timezone
 
+from core import fragments
 from volunteers import signup as rules
 from volunteers.models import HomeVisit, Role, Team
 from volunteers.views import wanted_roles
 
 
+@fragments.block(apps=("volunteers", "events", "communities"))
 def home_block(request):
     roles = list(wanted_roles()[:4])
     return {"template": "volunteers/block_wanted.html", "roles": roles, "title_id": "home-wanted"}
 
 
+@fragments.block(apps=("volunteers", "communities"))
 def community_block(request, community):
     teams = list(Team.objects.filter(community=community).annotate(member_count=Count("members")).order_by("name"))
     if not teams:
@@ -22,6 +25,11 @@ def community_block(request, community):
     return {"template": "volunteers/block_teams.html", "teams": teams, "title_id": "community-teams"}
 
 
+@fragments.block(
+    apps=("volunteers", "events", "communities"),
+    # A signed-in visitor's own sign-ups are in it: their fragment is theirs alone.
+    vary=lambda request, day: (day.pk, request.user.pk),
+)
 def service_day_block(request, day):
     """The day's volunteer roles, each with the visitor's own sign-up and, before any button, the
     reason the rules would refuse them (``signup.refusal``): one query for the roles and, for a

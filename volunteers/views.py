@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, TemplateView
 
-from core import mine, ratelimit, targeted
+from core import fragments, mine, ratelimit, targeted
 from core.params import id_or_none
 from events import ics
 from volunteers import signup as rules
@@ -51,24 +51,37 @@ class TeamView(DetailView):
         return Team.objects.select_related("community__street", "leader")
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        # The team's figures are drawn in a fragment (core/fragments.py): counted only on a miss.
+        figures = ("total_hours", "member_count", "history", "home_visit_count")
+        return {**super().get_context_data(**kwargs), **fragments.lazy(self.figures, figures)}
+
+    def figures(self):
         team = self.object
         entries = HoursEntry.objects.filter(team=team)
-        context["total_hours"] = entries.aggregate(total=Sum("hours"))["total"] or 0
-        context["member_count"] = team.members.count()
-        context["history"] = (
-            entries.values("date", "kind", "signup__role__day__title", "signup__role__day_id")
-            .annotate(hours=Sum("hours"), people=Count("volunteer", distinct=True))
-            .order_by("-date", "signup__role__day__title")[:30]
-        )
-        context["home_visit_count"] = team.home_visits.filter(status="done").count()
-        return context
+        return {
+            "total_hours": entries.aggregate(total=Sum("hours"))["total"] or 0,
+            "member_count": team.members.count(),
+            "history": list(
+                entries.values("date", "kind", "signup__role__day__title", "signup__role__day_id")
+                .annotate(hours=Sum("hours"), people=Count("volunteer", distinct=True))
+                .order_by("-date", "signup__role__day__title")[:30]
+            ),
+            "home_visit_count": team.home_visits.filter(status="done").count(),
+        }
 
 
 @login_required
 @require_GET
 def me(request):
     volunteer = rules.volunteer_for(request.user)
+    # The page is drawn in a fragment of this volunteer's own (core/fragments.py): read only on a miss.
+    return render(request, "volunteers/me.html", {"volunteer": volunteer, **fragments.lazy(lambda: _me(volunteer), ME)})
+
+
+ME = ("upcoming", "past", "total_hours", "stars", "next_star", "entries", "teams", "led_teams", "open_roles", "visits")
+
+
+def _me(volunteer):
     today = timezone.localdate()
     signups = (
         Signup.objects.filter(volunteer=volunteer)
@@ -82,8 +95,7 @@ def me(request):
     led = Team.objects.filter(leader=volunteer).prefetch_related(
         Prefetch("members", queryset=Volunteer.objects.order_by("real_name"))
     )
-    context = {
-        "volunteer": volunteer,
+    return {
         "upcoming": upcoming,
         "past": past,
         "total_hours": total,
@@ -101,7 +113,6 @@ def me(request):
         if led
         else [],
     }
-    return render(request, "volunteers/me.html", context)
 
 
 @login_required
