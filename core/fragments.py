@@ -95,27 +95,38 @@ pagecache.on_bump.append(generations.forget)
 
 
 class _Local:
-    """This process's recent fragments (the oldest go first beyond ``size``)."""
+    """This process's recent fragments; the least recently used go first beyond ``limit`` bytes."""
 
-    def __init__(self, size=1024):
-        self.size = size
-        self.items = collections.OrderedDict()
+    def __init__(self, limit=32 * 1024 * 1024):
+        self.limit = limit
+        self.bytes = 0
+        self.items = collections.OrderedDict()  # key -> (stored, size)
         self.lock = threading.Lock()
 
     def get(self, key):
         with self.lock:
-            return self.items.get(key)
+            found = self.items.get(key)
+            if found is None:
+                return None
+            self.items.move_to_end(key)
+            return found[0]
 
     def put(self, key, stored):
+        size = sum(len(part) for part in stored[2])
         with self.lock:
-            self.items[key] = stored
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
+            old = self.items.pop(key, None)
+            if old is not None:
+                self.bytes -= old[1]
+            self.items[key] = (stored, size)
+            self.bytes += size
+            while self.bytes > self.limit and len(self.items) > 1:
+                _key, (_stored, dropped) = self.items.popitem(last=False)
+                self.bytes -= dropped
 
     def clear(self):
         with self.lock:
             self.items.clear()
+            self.bytes = 0
 
 
 _local = _Local()
@@ -124,6 +135,12 @@ _local = _Local()
 def _usable(request):
     if seconds() <= 0 or request is None or request.method not in ("GET", "HEAD"):
         return False
+    if request.GET:
+        # Only the parameters the page reads (pagecache.CACHEABLE): a junk parameter would make a new
+        # fragment for every value, and its links (a pager keeps the query) would show it to others.
+        reads = pagecache.CACHEABLE.get(pagecache._url_name(request.path_info))
+        if reads is None or not set(request.GET) <= reads:
+            return False
     # A message may be placed inside the fragment (core/targeted.py): it belongs to this visitor.
     storage = getattr(request, "_messages", None)
     return storage is None or not len(storage)

@@ -6,7 +6,9 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from core import fragments
 from events.models import ServiceDay
@@ -165,3 +167,24 @@ def test_pending_messages_draw_the_page_for_this_visitor(demo, settings):
     assert answer.status_code == 302
     html = resident.get(answer["Location"]).content.decode()
     assert "已附议" in html
+
+
+def test_a_parameter_the_page_does_not_read_is_drawn_afresh_and_never_kept(demo, django_assert_num_queries):
+    page(Client(), "/news/?page=1")
+    with django_assert_num_queries(0):
+        page(Client(), "/news/?page=1")
+    page(Client(), "/news/?page=1&next=%2F%2Fevil.example")
+    with CaptureQueriesContext(connection) as drawn:
+        html = page(Client(), "/news/?page=1&next=%2F%2Fevil.example")
+    assert len(drawn.captured_queries) > 0, "drawn afresh, not kept"
+    assert "evil.example" not in page(Client(), "/news/?page=1")
+    assert "/news/" in html
+
+
+def test_a_process_keeps_fragments_up_to_its_byte_limit():
+    local = fragments._Local(limit=100)
+    for n in range(5):
+        local.put(f"k{n}", ((), 0.0, [b"x" * 30]))
+    assert local.bytes <= 100
+    assert local.get("k0") is None
+    assert local.get("k4") is not None
