@@ -162,6 +162,9 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 60, minimum=0
 # How long a worker trusts the generation it last read from the shared cache (a change made
 # through another worker or server is served within this time; through the same one at once).
 PAGE_CACHE_RECHECK_SECONDS = 0.2
+# While a page that is no longer fresh is rendered again, other visitors get its last copy
+# (core/pagecache.py); false: each of them renders it too (only for measuring what it saves).
+PAGE_CACHE_STAMPEDE_LOCK = env_bool("PAGE_CACHE_STAMPEDE_LOCK", True)
 
 # --- Anonymous forms ---------------------------------------------------------
 # How often one client address, one phone number or one e-mail address may send each anonymous
