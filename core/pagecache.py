@@ -22,7 +22,7 @@ page rendered from the old rows survives it. A POST that writes no content (a
 logout, a login-only action refused, a repeated 附议, a form with mistakes) leaves
 everyone's cache alone. The next request renders afresh: a story published in the
 admin is on the home page at once, a sign-up changes "places left" at once. Entries
-also expire after ``PAGE_CACHE_SECONDS`` (60). A saved row with a future
+are also no longer fresh after ``PAGE_CACHE_SECONDS`` (60). A saved row with a future
 ``published_at`` (a scheduled story) records that time in the cache; a page stored
 before it is not served after it, so the story appears at its time without a job.
 
@@ -40,7 +40,8 @@ request that arrives while it renders. The limits:
   cache (re-read after the lock was refused, so once the rebuild has stored the new page nobody
   serves the old one; the rebuild stores before it lets go of the lock), and only when it was made
   less than ``STALE_FACTOR`` × ``PAGE_CACHE_SECONDS`` ago. In practice a stale copy outlives a
-  change by one render (or by ``REBUILD_LOCK_SECONDS`` when the rebuilding worker dies mid-way);
+  change by one render (or by ``REBUILD_LOCK_SECONDS`` when the rebuilding worker dies mid-way;
+  a render longer than that lets one more request rebuild, and only the holder deletes its lock);
 - after a change made through this process (a POST, an admin save), this process serves no copy
   made before that change, stale or not: the visitor who made it sees it on their next page.
   Through another worker they may see the last copy for the time of one render;
