@@ -165,6 +165,9 @@ PAGE_CACHE_RECHECK_SECONDS = 0.2
 # The costly parts of pages, kept until the rows they show change (core/fragments.py): what makes a
 # page rendered afresh (signed in, just changed, a new query) cheap. Off while developing.
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 0 if DEBUG else 60, minimum=0)
+# While a page that is no longer fresh is rendered again, other visitors get its last copy
+# (core/pagecache.py); false: each of them renders it too (only for measuring what it saves).
+PAGE_CACHE_STAMPEDE_LOCK = env_bool("PAGE_CACHE_STAMPEDE_LOCK", True)
 
 # --- Anonymous forms ---------------------------------------------------------
 # How often one client address, one phone number or one e-mail address may send each anonymous

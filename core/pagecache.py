@@ -22,9 +22,38 @@ page rendered from the old rows survives it. A POST that writes no content (a
 logout, a login-only action refused, a repeated 附议, a form with mistakes) leaves
 everyone's cache alone. The next request renders afresh: a story published in the
 admin is on the home page at once, a sign-up changes "places left" at once. Entries
-also expire after ``PAGE_CACHE_SECONDS`` (60). A saved row with a future
+are also no longer fresh after ``PAGE_CACHE_SECONDS`` (60). A saved row with a future
 ``published_at`` (a scheduled story) records that time in the cache; a page stored
 before it is not served after it, so the story appears at its time without a job.
+
+One rebuild at a time (no stampede). A page is stored for ``STALE_FACTOR`` (2) ×
+``PAGE_CACHE_SECONDS`` and judged fresh by what it carries, not by the cache's expiry: its
+generation is the current one, it was made less than ``PAGE_CACHE_SECONDS`` ago, and no
+scheduled time has passed since. When a request finds a copy that is not fresh, it takes the
+rebuild lock (``pagecache:rebuild:<key>``, an atomic ``add`` in the shared cache, held for at most
+``REBUILD_LOCK_SECONDS``) and renders; requests that find the lock taken serve the last stored
+copy (``X-Page-Cache: stale``) instead of rendering the same page again. So a popular page that
+expires or is invalidated under load is rendered by one request in all processes, not by every
+request that arrives while it renders. The limits:
+
+- a stale copy is served only while another request holds the lock, only the copy in the shared
+  cache (re-read after the lock was refused, so once the rebuild has stored the new page nobody
+  serves the old one; the rebuild stores before it lets go of the lock), and only when it was made
+  less than ``STALE_FACTOR`` × ``PAGE_CACHE_SECONDS`` ago. In practice a stale copy outlives a
+  change by one render (or by ``REBUILD_LOCK_SECONDS`` when the rebuilding worker dies mid-way;
+  a render longer than that lets one more request rebuild, and only the holder deletes its lock);
+- after a change made through this process (a POST, an admin save), this process serves no copy
+  made before that change, stale or not: the visitor who made it sees it on their next page.
+  Through another worker they may see the last copy for the time of one render;
+- a rebuild that does not give a page to store (an exception, a 500, a 404 because the story
+  was taken down) deletes the stored copy and releases the lock (try/finally): nobody is served
+  the old page afterwards, and the next request renders;
+- with no copy at all (first visit, after eviction or a restart) there is nothing to serve, so
+  every request renders as it did before, without waiting for another: waiting would hold a
+  worker thread to save one render, and a popular page's copy outlives its freshness, so this
+  happens once per page per cold start.
+``PAGE_CACHE_STAMPEDE_LOCK = False`` turns the lock off (every request that finds a stale copy
+renders; for measuring it).
 
 With Redis (``REDIS_URL``) the generation is shared by every worker and app server.
 With the local-memory cache each process has its own cache *and* its own
@@ -58,6 +87,11 @@ from core.middleware import PREF_COOKIES, DisplayPreferences
 
 GENERATION_KEY = "pagecache:generation"
 SCHEDULE_KEY = "pagecache:due"
+REBUILD_KEY = "pagecache:rebuild:"
+# A page is kept this many times PAGE_CACHE_SECONDS, to be served while it is rebuilt.
+STALE_FACTOR = 2
+# The longest one request holds a page's rebuild lock (a worker killed mid-render lets it go then).
+REBUILD_LOCK_SECONDS = 5
 # url names (namespace:name) whose anonymous GET answers may be shared -> the query parameters the
 # page reads. Any other parameter is taken away before the view runs, so it cannot change the page.
 _NONE = frozenset()
@@ -120,11 +154,16 @@ def bump(app=None):
     """Every cached page is out of date from now on (and the data cached for ``app``, see app_generation).
     With the cache down nothing is bumped: a save never fails for it, and entries still expire."""
     _checked.forget()
-    for forget in on_bump:
+    with _own_change.lock:  # this process's changes noted in the order the cache numbered them
+        value = sharedcache.incr(GENERATION_KEY)
+        if value is None:  # not there yet (first change, or evicted)
+            sharedcache.add(GENERATION_KEY, _first(), None)
+            value = sharedcache.get(GENERATION_KEY)
+        _own_change.value = value
+    if app and sharedcache.incr(f"{GENERATION_KEY}:{app}") is None:
+        sharedcache.add(f"{GENERATION_KEY}:{app}", _first(), None)
+    for forget in on_bump:  # after the counters moved: a read in between would keep the old ones
         forget()
-    for key in (GENERATION_KEY, f"{GENERATION_KEY}:{app}") if app else (GENERATION_KEY,):
-        if sharedcache.incr(key) is None:  # not there yet (first change, or evicted)
-            sharedcache.add(key, _first(), None)
 
 
 def app_generation(app):
@@ -298,6 +337,45 @@ class _LastCheck:
 _checked = _LastCheck()
 
 
+class _OwnChange:
+    """The generation this process's last change moved the counter to. A copy made at an older
+    generation may lack that change, so this process never serves it stale: whoever made the
+    change, and comes back through this process, sees it."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.value = None
+
+    def predates(self, stored_gen, gen):
+        own = self.value
+        # own > gen: the counter started again (the cache was emptied); the note no longer applies.
+        return own is not None and stored_gen < own <= gen
+
+
+_own_change = _OwnChange()
+
+
+def _fresh(stored, gen, due, now):
+    """Made at the current generation, less than PAGE_CACHE_SECONDS ago, before any scheduled time."""
+    return (
+        stored is not None
+        and stored[0] == gen
+        and stored[1] >= now - timeout()
+        and not any(stored[1] < t <= now for t in due)
+    )
+
+
+def _may_serve_stale(stored, gen, now):
+    """Young enough (STALE_FACTOR × PAGE_CACHE_SECONDS), and made after this process's last change."""
+    return (
+        stored is not None and stored[1] >= now - STALE_FACTOR * timeout() and not _own_change.predates(stored[0], gen)
+    )
+
+
+def _stampede_lock():
+    return getattr(settings, "PAGE_CACHE_STAMPEDE_LOCK", True)
+
+
 class PageCacheMiddleware:
     """Sits below the CSRF, auth and messages middleware (it needs their work on a hit)."""
 
@@ -335,18 +413,50 @@ class PageCacheMiddleware:
         if stored is None and local is not None:
             stored = sharedcache.get(key)  # this process's copy is old: another process may have a newer one
         now = timezone.now().timestamp()
-        if stored is not None and stored[0] == gen and not any(stored[1] < t <= now for t in due):
-            _gen, _made, parts, headers = stored
+        if _fresh(stored, gen, due, now):
             _local.put(key, stored)
-            response = HttpResponse(_filled(request, parts), headers=headers)
-            response["X-Page-Cache"] = "hit"
+            return self._served(request, stored, "hit")
+        if stored is None or not _stampede_lock():
+            return self._render(request, key, gen, now)  # nothing to serve meanwhile (or the lock is off)
+        return self._rebuild_or_serve_stale(request, key, gen, due, now)
+
+    def _rebuild_or_serve_stale(self, request, key, gen, due, now):
+        """One request renders the page again; the others meanwhile serve the last copy."""
+        lock = REBUILD_KEY + key
+        token = secrets.token_hex(8)
+        if sharedcache.add(lock, token, REBUILD_LOCK_SECONDS):
+            rebuilt = False
+            try:
+                response = self._render(request, key, gen, now)
+                rebuilt = response.get("X-Page-Cache") == "miss"
+            finally:
+                if not rebuilt:
+                    sharedcache.delete(key)  # no page to put in its place: serve the old one to nobody
+                if sharedcache.get(lock) == token:  # not a lock that timed out and went to another
+                    sharedcache.delete(lock)
             return response
+        # Another request is rendering it. Read the copy again: the new one, if it is stored by now.
+        last = sharedcache.get(key)
+        if _fresh(last, gen, due, now):
+            _local.put(key, last)
+            return self._served(request, last, "hit")
+        if _may_serve_stale(last, gen, now):
+            return self._served(request, last, "stale")
+        return self._render(request, key, gen, now)
+
+    def _served(self, request, stored, how):
+        _gen, _made, parts, headers = stored
+        response = HttpResponse(_filled(request, parts), headers=headers)
+        response["X-Page-Cache"] = how
+        return response
+
+    def _render(self, request, key, gen, now):
         response = self.get_response(request)
         if request.method == "GET" and self._may_store(request, response):
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
             stored = (gen, now, _split(response.content), headers)
             _local.put(key, stored)
-            sharedcache.set(key, stored, timeout())
+            sharedcache.set(key, stored, STALE_FACTOR * timeout())
             response["X-Page-Cache"] = "miss"
         return response
 

@@ -4,11 +4,14 @@ invalidation, and who never gets a shared page. Runs on local memory and, when R
 
 import os
 import re
+import threading
 import uuid
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 
 from core import pagecache, sharedcache
 from news.models import Story
@@ -34,6 +37,7 @@ def backend(request, settings):
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}}
     settings.PAGE_CACHE_SECONDS = 60
     settings.PAGE_CACHE_RECHECK_SECONDS = 0  # every request asks the shared cache (see the last tests)
+    pagecache._own_change.value = None  # no change made through this process yet
     cache.clear()
     yield request.param
     cache.clear()
@@ -310,3 +314,200 @@ def test_every_cacheable_page_declares_its_parameters():
     for name, parameters in pagecache.CACHEABLE.items():
         assert isinstance(parameters, frozenset), name
         assert all(p.isidentifier() for p in parameters), name
+
+
+# --- One rebuild at a time: the others serve the last copy ------------------------------------
+
+
+def page_key(path):
+    """The key an anonymous visitor's page at ``path`` is stored under (it must be stored)."""
+    request = RequestFactory().get(path)
+    request.LANGUAGE_CODE = django_settings.LANGUAGE_CODE
+    key = pagecache._key(request)
+    assert cache.get(key) is not None, "the page is stored under this key"
+    return key
+
+
+def rebuilding_elsewhere(path):
+    """Another request (in this process or another one) holds the page's rebuild lock."""
+    assert cache.add(pagecache.REBUILD_KEY + page_key(path), "another request", 30)
+
+
+def test_while_another_request_rebuilds_a_page_others_get_the_last_copy(places):
+    nf.story([places["sihuan"]], title="四环胡同路面修好了")
+    assert get(Client(), "/news/")["X-Page-Cache"] == "miss"
+    cache.incr(pagecache.GENERATION_KEY)  # another worker's change: the copy is no longer fresh
+    rebuilding_elsewhere("/news/")
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        page = get(visitor, "/news/")
+        assert page["X-Page-Cache"] == "stale"
+        assert "四环胡同路面修好了" in page.content.decode()
+        token = TOKEN.search(page.content.decode()).group(1)  # the visitor's own, as on a hit
+        answer = visitor.post("/display/", {"name": "elder", "value": "1", "next": "/", "csrfmiddlewaretoken": token})
+        assert answer.status_code == 302
+
+
+def test_once_the_rebuild_stored_the_new_page_nobody_gets_the_old_one(places):
+    get(Client(), "/news/")
+    cache.incr(pagecache.GENERATION_KEY)
+    lock = pagecache.REBUILD_KEY + page_key("/news/")
+    assert get(Client(), "/news/")["X-Page-Cache"] == "miss", "the lock was free: this request rebuilt it"
+    assert cache.get(lock) is None, "and let go of the lock"
+    assert cache.add(lock, "another request", 30)  # a rebuild that has stored but not yet let go
+    assert get(Client(), "/news/")["X-Page-Cache"] == "hit"
+
+
+def test_without_the_lock_every_request_renders_a_stale_page(places, settings):
+    settings.PAGE_CACHE_STAMPEDE_LOCK = False
+    get(Client(), "/news/")
+    cache.incr(pagecache.GENERATION_KEY)
+    rebuilding_elsewhere("/news/")
+    assert get(Client(), "/news/")["X-Page-Cache"] == "miss"
+
+
+def made_earlier(path, seconds):
+    """The stored page as if it had been made ``seconds`` earlier (and this process held no copy)."""
+    key = page_key(path)
+    gen, made, parts, headers = cache.get(key)
+    cache.set(key, (gen, made - seconds, parts, headers), 600)
+    pagecache._local.clear()
+
+
+def test_freshness_is_judged_by_the_time_the_page_was_made(places):
+    get(Client(), "/news/")
+    made_earlier("/news/", 61)  # still in the cache, but older than 60 s
+    assert get(Client(), "/news/")["X-Page-Cache"] == "miss"
+    assert get(Client(), "/news/")["X-Page-Cache"] == "hit"
+
+
+def test_a_stale_copy_is_served_up_to_twice_the_cache_time_old(places):
+    get(Client(), "/news/")
+    rebuilding_elsewhere("/news/")
+    made_earlier("/news/", 115)
+    assert get(Client(), "/news/")["X-Page-Cache"] == "stale"
+    made_earlier("/news/", 10)  # 125 s: beyond 2 × 60 s, this visitor renders the page
+    assert get(Client(), "/news/")["X-Page-Cache"] == "miss"
+
+
+def test_whoever_made_a_change_through_this_process_never_gets_the_old_copy(places, client, admin_user):
+    story = nf.story([places["sihuan"]], title="刚刚发布的新闻", status=Story.Status.REVIEW, published_at=None)
+    visitor = Client()
+    assert "刚刚发布的新闻" not in get(visitor, "/").content.decode()
+    rebuilding_elsewhere("/")  # e.g. after another worker's change, before this one
+    client.force_login(admin_user)
+    client.post("/admin/news/story/", {"action": "publish_now", "_selected_action": [story.pk]})
+    story.refresh_from_db()
+    assert story.is_public
+    page = get(visitor, "/")
+    assert page["X-Page-Cache"] == "miss"
+    assert "刚刚发布的新闻" in page.content.decode()
+
+
+def test_a_page_whose_rebuild_finds_it_gone_is_served_to_nobody(places):
+    story = nf.story([places["sihuan"]], title="要撤下的新闻")
+    url = story.get_absolute_url()
+    get(Client(), url)
+    key = page_key(url)
+    Story.objects.filter(pk=story.pk).update(status=Story.Status.REVIEW)  # taken down elsewhere ...
+    cache.incr(pagecache.GENERATION_KEY)  # ... by another worker
+    assert Client().get(url).status_code == 404  # this request took the lock and rebuilt: gone
+    assert cache.get(pagecache.REBUILD_KEY + key) is None, "the lock is free again"
+    assert cache.get(key) is None, "the old page was dropped"
+    assert cache.add(pagecache.REBUILD_KEY + key, "another request", 30)
+    assert Client().get(url).status_code == 404, "not the old page, even while another rebuilds"
+
+
+class CountedView:
+    """A page for the middleware alone (no database): it counts its renders and, while ``hold``
+    is set, keeps each render waiting until ``release``, so every concurrent request has made its
+    choice (render, or serve a copy) while the first render is still under way."""
+
+    def __init__(self):
+        self.renders = 0
+        self.finished = 0
+        self.state = threading.Condition()
+        self.release = threading.Event()
+        self.release.set()
+
+    def __call__(self, request):
+        with self.state:
+            self.renders += 1
+            number = self.renders
+            self.state.notify_all()
+        assert self.release.wait(timeout=30), "released"
+        return HttpResponse(f"<html><body>render {number}</body></html>", content_type="text/html; charset=utf-8")
+
+    def done(self):
+        with self.state:
+            self.finished += 1
+            self.state.notify_all()
+
+    def all_decided(self, n):
+        """Wait until each of the n requests either rendered (and waits inside) or was answered."""
+        with self.state:
+            assert self.state.wait_for(lambda: self.renders + self.finished == n, timeout=30)
+
+
+def stale_page_requested_at_once(n):
+    """n threads ask for the home page at once, just after another worker's change: the answers'
+    X-Page-Cache values and how often the page was rendered."""
+    view = CountedView()
+    middleware = pagecache.PageCacheMiddleware(view)
+    assert middleware(RequestFactory().get("/"))["X-Page-Cache"] == "miss"
+    cache.incr(pagecache.GENERATION_KEY)
+    view.renders = 0
+    view.release.clear()
+    start = threading.Barrier(n)
+    answers, errors = [], []
+
+    def visit():
+        try:
+            start.wait(timeout=30)
+            response = middleware(RequestFactory().get("/"))
+            answers.append(response["X-Page-Cache"])
+        except Exception as exc:  # noqa: BLE001 - reported below, a thread cannot fail the test
+            errors.append(exc)
+        finally:
+            view.done()
+
+    threads = [threading.Thread(target=visit) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    view.all_decided(n)
+    view.release.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    return sorted(answers), view.renders
+
+
+def test_a_stale_popular_page_is_rendered_once_while_the_others_get_the_last_copy():
+    answers, renders = stale_page_requested_at_once(8)
+    assert renders == 1
+    assert answers == ["miss"] + ["stale"] * 7
+
+
+def test_without_the_lock_each_concurrent_request_renders_the_page(settings):
+    """The control: the same requests without the lock render the page once each (a stampede)."""
+    settings.PAGE_CACHE_STAMPEDE_LOCK = False
+    answers, renders = stale_page_requested_at_once(8)
+    assert renders == 8
+    assert answers == ["miss"] * 8
+
+
+def test_a_rebuild_that_raises_lets_go_of_the_lock_and_the_old_copy():
+    view = CountedView()
+    middleware = pagecache.PageCacheMiddleware(view)
+    middleware(RequestFactory().get("/"))
+    key = page_key("/")
+    cache.incr(pagecache.GENERATION_KEY)
+
+    def broken(request):
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        pagecache.PageCacheMiddleware(broken)(RequestFactory().get("/"))
+    assert cache.get(pagecache.REBUILD_KEY + key) is None
+    assert cache.get(key) is None
+    assert middleware(RequestFactory().get("/"))["X-Page-Cache"] == "miss", "the next request rebuilds"
