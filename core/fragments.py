@@ -19,6 +19,11 @@ visitor, as the page cache does. Fragments are read and stored only for GET requ
 pending messages (a message shown next to a form belongs to one visitor). When the shared cache
 does not answer, every fragment is rendered for each visitor.
 
+When a fragment has outlived ``FRAGMENT_CACHE_SECONDS`` but its apps' rows have not changed, one
+request draws it again (a lock in the shared cache) while the others are given the last copy, for
+up to twice that time: a popular fragment expiring under load is drawn once, not by every worker
+at the same moment. A fragment whose rows changed is never given out.
+
 The generations are read in one round trip with the scheduled times, and trusted for
 ``PAGE_CACHE_RECHECK_SECONDS`` (0.2 s) by a process; a change made through the process forgets
 them at once (``pagecache.bump``). Each process also keeps recent fragments itself, so a hit moves
@@ -164,6 +169,18 @@ def _fresh(stored, versions, due, now):
     return made >= now - seconds() and not any(made < t <= now for t in due)
 
 
+def _only_old(stored, versions, due, now):
+    """Past its time but showing the current rows: what the others may be given while one request
+    draws it again (no stampede). A fragment whose rows changed is never given out."""
+    if stored is None or stored[0] != versions:
+        return False
+    made = stored[1]
+    return made >= now - 2 * seconds() and not any(made < t <= now for t in due)
+
+
+REBUILD_LOCK_SECONDS = 5
+
+
 def get_or_render(request, name, apps, vary, render):
     """The fragment ``name`` for ``vary`` as safe HTML: kept, or made by ``render()`` (returning HTML)."""
     if not _usable(request):
@@ -176,16 +193,28 @@ def get_or_render(request, name, apps, vary, render):
     key = _key(request, name, vary)
     now = timezone.now().timestamp()
     stored = _local.get(key)
+    lock = None
     if not _fresh(stored, versions, due, now):
-        stored = sharedcache.get(key)
+        local, stored = stored, sharedcache.get(key)
         if _fresh(stored, versions, due, now):
             _local.put(key, stored)
         else:
+            old = next((copy for copy in (stored, local) if _only_old(copy, versions, due, now)), None)
             stored = None
+            if old is not None:
+                if sharedcache.add(f"{key}:rebuild", 1, REBUILD_LOCK_SECONDS):
+                    lock = f"{key}:rebuild"  # this request draws it again
+                else:
+                    stored = old  # another request is drawing it: this visitor gets the last copy
     if stored is None:
-        stored = (versions, now, pagecache._split(str(render()).encode()))
-        _local.put(key, stored)
-        sharedcache.set(key, stored, seconds())
+        try:
+            stored = (versions, now, pagecache._split(str(render()).encode()))
+            _local.put(key, stored)
+            # Kept twice its time: the last copy for the others while one request draws it again.
+            sharedcache.set(key, stored, 2 * seconds())
+        finally:
+            if lock:
+                sharedcache.delete(lock)
     return mark_safe(pagecache._filled(request, stored[2]).decode())  # noqa: S308 - rendered by our templates
 
 

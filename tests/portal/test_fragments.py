@@ -188,3 +188,50 @@ def test_a_process_keeps_fragments_up_to_its_byte_limit():
     assert local.bytes <= 100
     assert local.get("k0") is None
     assert local.get("k4") is not None
+
+
+def _stored(versions, made, html="<p>kept</p>"):
+    from core import pagecache
+
+    return (versions, made, pagecache._split(html.encode()))
+
+
+@pytest.mark.parametrize("lock_taken", [True, False])
+def test_an_old_fragment_is_drawn_once_while_the_others_get_the_last_copy(rf, db, lock_taken, monkeypatch):
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import timezone
+
+    from core import sharedcache
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    versions, _due = fragments.generations.current(("news",))
+    key = fragments._key(request, "old", ())
+    now = timezone.now().timestamp()
+    sharedcache.set(key, _stored(tuple(sorted(versions.items())), now - 90), 120)  # past its 60 s, rows the same
+    if lock_taken:
+        sharedcache.add(f"{key}:rebuild", 1, 5)  # another request is drawing it
+    drawn = []
+    html = fragments.get_or_render(request, "old", ("news",), (), lambda: drawn.append(1) or "<p>new</p>")
+    if lock_taken:
+        assert (html, drawn) == ("<p>kept</p>", [])
+    else:
+        assert (html, drawn) == ("<p>new</p>", [1])
+        assert sharedcache.get(f"{key}:rebuild") is None  # let go once drawn
+
+
+def test_a_fragment_whose_rows_changed_is_never_given_out(rf, db):
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import timezone
+
+    from core import pagecache, sharedcache
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    versions, _due = fragments.generations.current(("news",))
+    key = fragments._key(request, "changed", ())
+    sharedcache.set(key, _stored(tuple(sorted(versions.items())), timezone.now().timestamp() - 90), 120)
+    sharedcache.add(f"{key}:rebuild", 1, 5)
+    pagecache.bump("news")
+    html = fragments.get_or_render(request, "changed", ("news",), (), lambda: "<p>new</p>")
+    assert html == "<p>new</p>"
