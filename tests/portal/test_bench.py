@@ -224,3 +224,15 @@ def test_rows_of_another_module_follow_the_floor(monkeypatch, tmp_path):
     ]
     assert run.rows[-1].shown == "['/']"  # the floor is not in the mix
     assert seen == [("http://127.0.0.1:8741", True)]
+
+
+def test_the_file_limit_is_raised_for_the_mix_or_the_command_says_why_not(monkeypatch):
+    limits = {"now": (1024, 4096)}
+    monkeypatch.setattr(bench.resource, "getrlimit", lambda which: limits["now"])
+    monkeypatch.setattr(bench.resource, "setrlimit", lambda which, pair: limits.update(now=pair))
+    assert bench.raise_file_limit(656) == 1024  # enough already: untouched
+    assert limits["now"] == (1024, 4096)
+    assert bench.raise_file_limit(2000) == 2000
+    assert limits["now"] == (2000, 4096)
+    with pytest.raises(CommandError, match="5000 open files are needed and the hard limit is 4096"):
+        bench.raise_file_limit(5000)
