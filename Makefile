@@ -66,7 +66,7 @@ migrations-check: install ## Fail when a model change has no migration
 messages: install ## Refresh locale/en/LC_MESSAGES/django.po (needs GNU gettext: apt-get install gettext)
 	$(PY) manage.py makemessages -l en --ignore='.venv/*' --ignore='var/*' --no-obsolete
 
-bench: install compilemessages ## Benchmark every public page against the floor view (PostgreSQL in DATABASE_URL, wrk)
+bench: install compilemessages ## Benchmark the pages against the floor, page cache on and off, into bench/results*.md (PostgreSQL in DATABASE_URL, wrk)
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make bench needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make bench"; exit 2;; esac
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is missing: apt-get install wrk"; exit 2; }
 	$(PY) manage.py migrate --noinput

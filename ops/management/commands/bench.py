@@ -1,25 +1,31 @@
 """`make bench`: each listed page against the floor view, on gunicorn with production settings.
 
+Two runs of gunicorn, each with its own floor: the page cache on (the public pages, then the cached
+mix: a crowd asking them at random), and the page cache off (every page rendered: the public pages
+with each one's server time alone, the uncached search, the staff's and a volunteer's signed-in
+pages). ops/benchreport.py reads wrk, judges the targets and writes bench/results*.md.
+
 Loads nothing itself: `make bench` runs `seed_scale` first when the data set is missing.
 """
 
 import os
 import platform
-import re
+import resource
 import shutil
 import subprocess
 import tempfile
 import urllib.request
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from core import registry
-from ops import benchvisitors, serve
+from ops import benchreport, benchvisitors, serve
+from ops.benchreport import FLOOR, PUBLIC, Row
 
 # name -> function returning a path on the data set, or None when the app has no such page yet.
 PAGES = {}
@@ -91,35 +97,20 @@ def signed_in_pages():
     return rows
 
 
-LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+# Rows other modules measure in the same run (e.g. Django's bare floor): functions called as
+# hook(command, cached) while the portal's gunicorn runs, page cache on (cached) or off; each returns a
+# list of benchreport.Row, shown after the floor. command.base is the server's address, command.options
+# the options, command.measure(url, connections) a warm-up and a measured wrk run.
+ROW_HOOKS = []
 
 
-def _ms(value, unit):
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
-# Two-character queries for the uncached search line: each request asks one of them with a cookie
-# the page cache does not know, so no answer comes from it (an extra query parameter would: pages
-# are keyed on the parameters they read).
-SEARCH_TERMS = ["社区", "养老", "服务", "志愿", "老人", "胡同", "居民", "环境", "垃圾", "停车", "义诊", "理发"]
-SEARCH_SCRIPT = """
-local paths = {%s}
-wrk.headers["Cookie"] = "bench_uncached=1"
-request = function()
-  return wrk.format("GET", paths[math.random(#paths)])
-end
-"""
-
-
-def search_script():
-    paths = ", ".join(f'"/search/?q={quote(term)}"' for term in SEARCH_TERMS)
-    handle = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115 - removed by the caller
-    handle.write(SEARCH_SCRIPT % paths)
-    handle.close()
-    return handle.name
+# The cached mix asks every public page but these. The case tracking page is in it although the page
+# cache never serves it (each lookup is counted, feedback/owner.py): it is a public page visitors open.
+NOT_IN_MIX = {"floor"}
 
 
 def run_wrk(url, connections, seconds, threads=2, script=None, cookie=None):
+    """One wrk run, read by benchreport.parse_wrk; ``script`` is the path of a Lua file."""
     threads = min(threads, connections)
     extra = ["-s", script] if script else []
     if cookie:
@@ -132,24 +123,46 @@ def run_wrk(url, connections, seconds, threads=2, script=None, cookie=None):
         text=True,
         check=True,
     )
-    out = result.stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    latency = {p: _ms(v, u) for p, v, u in LATENCY.findall(out)}
-    errors = 0
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    if non2xx:
-        errors += int(non2xx.group(1))
-    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    if socket:
-        errors += sum(int(n) for n in socket.groups())
-    return {"rps": rps, "p50": latency.get("50", 0.0), "p99": latency.get("99", 0.0), "errors": errors}
+    return benchreport.parse_wrk(result.stdout)
+
+
+@contextmanager
+def lua_file(text):
+    handle = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115 - removed below
+    try:
+        handle.write(text)
+        handle.close()
+        yield handle.name
+    finally:
+        os.unlink(handle.name)
+
+
+def raise_file_limit(needed):
+    """Lets this process and its children (wrk, gunicorn) hold ``needed`` open files: each of the mix's
+    connections is a socket on both sides. Returns the limit now in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return soft
+    if hard != resource.RLIM_INFINITY and hard < needed:
+        raise CommandError(f"{needed} open files are needed and the hard limit is {hard}: raise it (ulimit -Hn).")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+    return needed
+
+
+def output_paths(output):
+    """{page cache on: path, off: path}: --output names the cached run's file, the uncached run's is
+    beside it with -no-page-cache in its name (bench/results.md, bench/results-no-page-cache.md)."""
+    path = Path(output)
+    return {True: path, False: path.with_name(f"{path.stem}-no-page-cache{path.suffix}")}
 
 
 class Command(BaseCommand):
     help = (
-        "Benchmarks the public pages, the staff's and a volunteer's signed-in pages on gunicorn (DEBUG off) with "
-        "wrk, each against a floor view measured in the same run; prints a table and writes bench/results.md. "
-        "Needs PostgreSQL in DATABASE_URL and wrk."
+        "Benchmarks the public pages on gunicorn (DEBUG off) with wrk, page cache on and then off, each run "
+        "against a floor view measured in it: with the cache on, a cached mix of the public pages at 200 "
+        "connections; with it off, each page's server time alone, the uncached search, the staff's and a "
+        "volunteer's signed-in pages. Prints the tables and the targets and writes bench/results.md and "
+        "bench/results-no-page-cache.md. Needs PostgreSQL in DATABASE_URL and wrk."
     )
 
     def add_arguments(self, parser):
@@ -162,15 +175,33 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seconds", type=int, default=10)
         parser.add_argument("--warmup", type=int, default=2)
-        parser.add_argument("--port", type=int, default=8731)
-        parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
-        parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "bench" / "results.md"))
-        parser.add_argument("--allow-sqlite", action="store_true", help="for trying the script only")
         parser.add_argument(
+            "--server-seconds",
+            type=int,
+            default=2,
+            help="page cache off: how long each page is asked by one connection alone for its server time",
+        )
+        parser.add_argument("--mix-seconds", type=int, default=60, help="page cache on: the cached mix's length")
+        parser.add_argument("--mix-connections", type=int, default=200, help="page cache on: the cached mix's crowd")
+        parser.add_argument("--port", type=int, default=8731)
+        # 2 threads per worker: at the mix's 200 connections, 4 workers × 2 threads served 2-3 times the
+        # requests of 5 sync workers on 2 cores, with lower p50 and p99 (keep-alive, and a second
+        # request in while the first waits for PostgreSQL or Redis).
+        parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
+        parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker (1: sync workers)")
+        parser.add_argument(
+            "--output",
+            default=str(Path(settings.BASE_DIR) / "bench" / "results.md"),
+            help="the cached run's file; the uncached run's is beside it, named <name>-no-page-cache.md",
+        )
+        parser.add_argument("--allow-sqlite", action="store_true", help="for trying the script only")
+        only = parser.add_mutually_exclusive_group()
+        only.add_argument(
             "--no-page-cache",
             action="store_true",
-            help="serve with PAGE_CACHE_SECONDS=0: what each page costs when it is rendered for every visitor",
+            help="only the run with PAGE_CACHE_SECONDS=0: what each page costs when it is rendered for every visitor",
         )
+        only.add_argument("--only-cached", action="store_true", help="only the run with the page cache on")
 
     def handle(self, *args, **options):
         self.options = options
@@ -181,98 +212,127 @@ class Command(BaseCommand):
             )
         if not shutil.which("wrk"):
             raise CommandError("wrk is missing: apt-get install wrk (make bench does this when run as root).")
-        paths = {name: resolve() for name, resolve in pages().items()}
-        signed_in = []  # (row name, path, visitor, connections)
-        users = {kind: benchvisitors.visitor(kind) for kind in benchvisitors.VISITORS}
-        for name, kind, resolve in signed_in_pages():
-            path = users[kind] and resolve(users[kind])
-            paths.setdefault(name, path)
-            staff = kind in benchvisitors.STAFF
-            signed_in.append((name, path, kind, options["staff_connections"] if staff else options["connections"]))
-        missing = [name for name, path in paths.items() if not path]
+        modes = [
+            cached for cached in (True, False) if not (options["no_page_cache"] if cached else options["only_cached"])
+        ]
+        raise_file_limit(2 * max(options["mix_connections"], options["connections"]) + 256)
+        public = [(name, resolve()) for name, resolve in pages().items()]
+        signed_in = []  # (row name, path, visitor, connections): page cache off only, it never serves them
+        cookies = {}
+        if False in modes:
+            users = {kind: benchvisitors.visitor(kind) for kind in benchvisitors.VISITORS}
+            for name, kind, resolve in signed_in_pages():
+                staff = kind in benchvisitors.STAFF
+                connections = options["staff_connections"] if staff else options["connections"]
+                signed_in.append((name, users[kind] and resolve(users[kind]), kind, connections))
+        missing = [name for name, path in public if not path] + [row[0] for row in signed_in if not row[1]]
         if missing:
             raise CommandError(f"No data for: {', '.join(missing)}. Run `manage.py seed_scale` first.")
-        env = serve.production_env({"PAGE_CACHE_SECONDS": "0"} if options["no_page_cache"] else None)
-        # Sessions are signed with the server's key, not this command's.
-        cookies = {kind: benchvisitors.session_cookie(user, env["DJANGO_SECRET_KEY"]) for kind, user in users.items()}
+        if signed_in:
+            # Sessions are signed with the server's key, not this command's.
+            secret = serve.production_env()["DJANGO_SECRET_KEY"]
+            cookies = {kind: benchvisitors.session_cookie(user, secret) for kind, user in users.items()}
+        outputs = output_paths(options["output"])
+        runs = []
+        for cached in modes:
+            runs.append(self._run(cached, public, signed_in, cookies, outputs[cached]))
+            for run in runs:  # each file's Targets judge every run made so far
+                run.path.parent.mkdir(parents=True, exist_ok=True)
+                run.path.write_text(benchreport.render(run, runs))
+        for run in runs:
+            self.stdout.write(f"\n{run.path}:\n\n" + benchreport.render(run, runs))
+        self.stdout.write("Targets:")
+        for line in benchreport.summary(runs):
+            self.stdout.write("  " + line)
+
+    def _run(self, cached, public, signed_in, cookies, output):
+        """One gunicorn, page cache on or off, and every row of its file."""
+        options = self.options
+        load = os.getloadavg()
+        started = f"{datetime.now().astimezone():%Y-%m-%d %H:%M %z}"
+        self.stdout.write(f"Page cache {'on' if cached else 'off'} (load average {load[0]:.2f} at start):")
+        env = serve.production_env(None if cached else {"PAGE_CACHE_SECONDS": "0"})
         server = self._start_gunicorn(env)
+        self.base = f"http://127.0.0.1:{options['port']}"
+        rows = []
         try:
-            base = f"http://127.0.0.1:{options['port']}"
-            rows = []
-            visits = [(name, path, None, options["connections"]) for name, path in paths.items()]
-            visits = [visit for visit in visits if visit[0] not in {row[0] for row in signed_in}] + signed_in
-            for name, path, kind, connections in visits:
-                url = base + path
-                cookie = cookies[kind] if kind else None
-                # One visitor first, as in life: a cached page is made once, not by 16 at the same moment.
-                first = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310 - local
-                with urllib.request.urlopen(first, timeout=120) as answer:  # noqa: S310 - our own local server
-                    answer.read()
-                    if kind and answer.geturl() != url:  # sent to the login page: it would time a redirect
-                        raise CommandError(f"{name}: {path} answered with a redirect to {answer.geturl()}.")
-                run_wrk(url, connections, options["warmup"], cookie=cookie)
-                stats = run_wrk(url, connections, options["seconds"], cookie=cookie)
-                shown = f"`{path}` as the bench's {kind}, {connections} conn." if kind else f"`{path}`"
-                rows.append((name, shown, stats))
-                self._line(name, stats)
-            # Search as each visitor's own query costs it: never cached, one visitor at a time.
-            script = search_script()
-            try:
-                url = base + "/search/?q=x"
-                run_wrk(url, 1, options["warmup"], script=script)
-                stats = run_wrk(url, 1, options["seconds"], script=script)
-            finally:
-                os.unlink(script)
-            rows.append(
-                (
-                    "search, uncached",
-                    "`/search/?q=<12 two-character words>, cookie past the page cache, 1 conn.`",
-                    stats,
-                )
-            )
-            self._line("search, uncached", stats)
+            for name, path in public:
+                kind = FLOOR if name == "floor" else PUBLIC
+                rows.append(self._page(name, path, kind, options["connections"], None, server_time=not cached))
+                if kind == FLOOR:
+                    for hook in ROW_HOOKS:
+                        rows.extend(hook(self, cached))
+            if cached:
+                rows.append(self._mix([path for name, path in public if name not in NOT_IN_MIX]))
+            else:
+                for name, path, kind, connections in signed_in:
+                    rows.append(self._page(name, path, kind, connections, cookies[kind], server_time=True))
+                rows.append(self._search())
         finally:
             serve.stop(server)
-        report = self._report(rows, paths, options)
-        Path(options["output"]).parent.mkdir(parents=True, exist_ok=True)
-        Path(options["output"]).write_text(report)
-        self.stdout.write("\n" + report)
+        machine = (
+            f"{platform.node()} ({os.cpu_count()} cores, {platform.python_implementation()} "
+            f"{platform.python_version()}, {connection.vendor}, "
+            f"cache {'Redis' if os.environ.get('REDIS_URL') else 'local memory'})"
+        )
+        shown = ("workers", "threads", "connections", "staff_connections", "seconds", "warmup", "server_seconds")
+        shown += ("mix_seconds", "mix_connections")
+        return benchreport.Run(cached, rows, Path(output), started, load, machine, {key: options[key] for key in shown})
 
-    def _line(self, name, stats):
+    def measure(self, url, connections, seconds=None, script=None, cookie=None):
+        """A warm-up, then the measured run."""
+        run_wrk(url, connections, self.options["warmup"], script=script, cookie=cookie)
+        return run_wrk(url, connections, seconds or self.options["seconds"], script=script, cookie=cookie)
+
+    def _page(self, name, path, kind, connections, cookie, server_time):
+        url = self.base + path
+        # One visitor first, as in life: a cached page is made once, not by 16 at the same moment.
+        first = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310 - local
+        with urllib.request.urlopen(first, timeout=120) as answer:  # noqa: S310 - our own local server
+            answer.read()
+            if cookie and answer.geturl() != url:  # sent to the login page: it would time a redirect
+                raise CommandError(f"{name}: {path} answered with a redirect to {answer.geturl()}.")
+        stats = self.measure(url, connections, cookie=cookie)
+        server_ms = None
+        if server_time:
+            # What one request costs the server with nothing else asked: the median of one connection.
+            server_ms = run_wrk(url, 1, self.options["server_seconds"], threads=1, cookie=cookie)["p50"]
+        signed = kind not in (FLOOR, PUBLIC)
+        shown = f"`{path}` as the bench's {kind}, {connections} conn." if signed else f"`{path}`"
+        row = Row(name, shown, stats, kind=kind, server_ms=server_ms)
+        self._line(row)
+        return row
+
+    def _search(self):
+        """Search as each visitor's own query costs it: never cached, one visitor at a time."""
+        with lua_file(benchreport.search_script()) as script:
+            stats = self.measure(self.base + "/search/?q=x", 1, script=script)
+        shown = "`/search/?q=<12 two-character words>, cookie past the page cache, 1 conn.`"
+        row = Row("search, uncached", shown, stats, kind=benchreport.OTHER, ratio=False)
+        self._line(row)
+        return row
+
+    def _mix(self, paths):
+        """The cached mix: a crowd of anonymous visitors asking the public pages at random."""
+        connections, seconds = self.options["mix_connections"], self.options["mix_seconds"]
+        with lua_file(benchreport.mix_script(paths)) as script:
+            stats = self.measure(self.base + "/", connections, seconds=seconds, script=script)
+        shown = f"`<{len(paths)} public pages at random>`, {connections} conn., {seconds} s"
+        row = Row("cached mix", shown, stats, kind=benchreport.MIX, ratio=False)
+        self._line(row)
+        return row
+
+    def _line(self, row):
+        stats = row.stats
+        server = "" if row.server_ms is None else f"  alone p50 {benchreport.ms(row.server_ms):>6} ms"
         self.stdout.write(
-            f"  {name:<36} {stats['rps']:>8.0f} req/s  p50 {stats['p50']:>6.1f} ms  "
-            f"p99 {stats['p99']:>6.1f} ms  errors {stats['errors']}"
+            f"  {row.name:<36} {stats['rps']:>8.0f} req/s  p50 {benchreport.ms(stats['p50']):>6} ms  "
+            f"p99 {benchreport.ms(stats['p99']):>6} ms  errors {stats['errors']}{server}"
         )
 
     def _start_gunicorn(self, env):
         options = self.options
         try:
-            return serve.start_gunicorn(options["port"], options["workers"], env)
+            return serve.start_gunicorn(options["port"], options["workers"], env, threads=options["threads"])
         except serve.ServerError as exc:
             raise CommandError(str(exc)) from None
-
-    def _report(self, rows, paths, options):
-        floor = next(stats for name, _, stats in rows if name == "floor")
-        lines = [
-            "# Benchmark results",
-            "",
-            f"Run {datetime.now().astimezone():%Y-%m-%d %H:%M %z} on {platform.node()} ({os.cpu_count()} cores, "
-            f"{platform.python_implementation()} {platform.python_version()}, {connection.vendor}, "
-            f"cache {'Redis' if os.environ.get('REDIS_URL') else 'local memory'}); "
-            f"gunicorn {options['workers']} workers, DEBUG off; wrk {options['connections']} connections, "
-            f"{options['seconds']} s per page after {options['warmup']} s warm-up; "
-            + ("page cache **off** (every request rendered)." if options["no_page_cache"] else "page cache on.")
-            + " Rows with a visitor in brackets are signed in (the bench's own accounts, ops/benchvisitors.py):"
-            f" never from the page cache; the staff's at {options['staff_connections']} connections.",
-            "",
-            "| page | path | req/s | p50 ms | p99 ms | errors | ratio to floor |",
-            "|---|---|---:|---:|---:|---:|---:|",
-        ]
-        for name, path, stats in rows:
-            # The uncached search runs at one connection: its ratio to the floor would mean nothing.
-            ratio = f"{stats['rps'] / floor['rps']:.2f}" if floor["rps"] and name in paths else "—"
-            lines.append(
-                f"| {name} | {path} | {stats['rps']:.0f} | {stats['p50']:.1f} | {stats['p99']:.1f} | "
-                f"{stats['errors']} | {ratio} |"
-            )
-        return "\n".join(lines) + "\n"
