@@ -8,7 +8,7 @@ from communities.models import Community, Street
 from core import fragments
 
 
-@fragments.block(apps=("communities",), order=100)
+@fragments.block(shows=(Street, Community), order=100)
 def home_block(request):
     streets = list(
         Street.objects.order_by("sort_order", "name").prefetch_related(

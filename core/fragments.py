@@ -34,7 +34,8 @@ Use it in a template:
     {% load fragments %}
     {% fragment "board-lists" apps="feedback communities" street.pk page %} ... {% endfragment %}
 
-or around a block of the home, street or community page (core/blocks.py): ``@fragments.block(...)``.
+or around a block of the home, street or community page (core/blocks.py):
+``@fragments.block(shows=(Story, Community))``.
 Keep what the fragment shows lazy in the view (querysets unevaluated, a ``SimpleLazyObject`` for a
 paginator): on a hit it is never evaluated.
 """
@@ -218,15 +219,20 @@ def get_or_render(request, name, apps, vary, render):
     return mark_safe(pagecache._filled(request, stored[2]).decode())  # noqa: S308 - rendered by our templates
 
 
-def block(*, apps, vary=None, order=0):
-    """A block function of core/blocks.py whose rendered HTML is kept as a fragment.
+def block(*, shows, vary=None, order=0):
+    """A block function of core/blocks.py whose rendered HTML is kept as a fragment, until a row of
+    the models it ``shows`` (their apps) changes.
 
     ``vary(request, *args)`` gives the values the block depends on besides its apps' rows (the
     community, the day); the block's arguments that are model rows are keyed by their ``pk``.
     The block's dict gets its HTML in ``html``; pages include ``block.template`` only when a block
-    has no ``html``. ``order`` is the block's place on the page (core/blocks.py): the function is
-    not called on a hit, so it is declared here.
+    has no ``html``. Its template is drawn with ``block`` and the context processors only, not with
+    the page's context: what it needs from the page goes in the block's dict. ``order`` is the
+    block's place on the page (core/blocks.py): the function is not called on a hit, so it is
+    declared here.
     """
+
+    apps = tuple(sorted({model._meta.app_label for model in shows}))
 
     def decorate(function):
         name = f"{function.__module__}.{function.__name__}"

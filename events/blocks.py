@@ -4,17 +4,18 @@ import datetime
 
 from django.utils import timezone
 
+from communities.models import Community
 from core import fragments
 from events.models import ResidentBooking, ServiceDay
 
 
-@fragments.block(apps=("events", "volunteers", "communities"))
+@fragments.block(shows=(ServiceDay, Community))
 def home_block(request):
     days = list(ServiceDay.objects.upcoming().select_related("community__street")[:4])
     return {"template": "events/block_upcoming.html", "days": days, "title_id": "home-days"}
 
 
-@fragments.block(apps=("events", "volunteers", "communities"))
+@fragments.block(shows=(ServiceDay, Community))
 def community_block(request, community):
     days = list(ServiceDay.objects.upcoming().filter(community=community).select_related("community__street")[:6])
     return {

@@ -2,19 +2,20 @@
 
 from django.db.models import Prefetch
 
+from communities.models import Community
 from core import fragments
 from feedback import figures
 from feedback.forms import RatingForm, ResidentNoteForm
 from feedback.models import Case, CasePhoto
 
 
-@fragments.block(apps=("feedback", "communities"))
+@fragments.block(shows=(Case, Community))
 def home_block(request):
     data = figures.this_month()
     return {"template": "feedback/blocks/home.html", "month": data["overall"]}
 
 
-@fragments.block(apps=("feedback", "communities"))
+@fragments.block(shows=(Case, Community))
 def community_block(request, community):
     cases = list(
         Case.objects.published()

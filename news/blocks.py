@@ -4,6 +4,7 @@ Each block runs a fixed number of queries: featured, latest (+ their
 communities), and the latest column issue.
 """
 
+from communities.models import Community
 from core import fragments
 from news.models import ColumnIssue, Story
 from news.views import list_queryset
@@ -20,7 +21,7 @@ def _latest_issue():
     )
 
 
-@fragments.block(apps=("news", "communities"))
+@fragments.block(shows=(Story, Community))
 def home_block(request):
     featured = list(list_queryset().filter(is_featured=True)[:3])
     latest = list(list_queryset().exclude(pk__in=[s.pk for s in featured])[:LATEST])
@@ -42,7 +43,7 @@ def home_block(request):
     }
 
 
-@fragments.block(apps=("news", "communities"))
+@fragments.block(shows=(Story, Community))
 def street_block(request, street):
     stories = list(
         list_queryset().filter(pk__in=Story.objects.filter(communities__street=street).values("pk"))[:LATEST]
@@ -55,7 +56,7 @@ def street_block(request, street):
     }
 
 
-@fragments.block(apps=("news", "communities"))
+@fragments.block(shows=(Story, Community))
 def community_block(request, community):
     stories = list(list_queryset().filter(pk__in=Story.objects.filter(communities=community).values("pk"))[:LATEST])
     return {

@@ -5,19 +5,21 @@ import datetime
 from django.db.models import Count
 from django.utils import timezone
 
+from communities.models import Community
 from core import fragments
+from events.models import ServiceDay
 from volunteers import signup as rules
 from volunteers.models import HomeVisit, Role, Team
 from volunteers.views import wanted_roles
 
 
-@fragments.block(apps=("volunteers", "events", "communities"))
+@fragments.block(shows=(Role, ServiceDay, Community))
 def home_block(request):
     roles = list(wanted_roles()[:4])
     return {"template": "volunteers/block_wanted.html", "roles": roles, "title_id": "home-wanted"}
 
 
-@fragments.block(apps=("volunteers", "communities"))
+@fragments.block(shows=(Team, Community))
 def community_block(request, community):
     teams = list(Team.objects.filter(community=community).annotate(member_count=Count("members")).order_by("name"))
     if not teams:
@@ -26,7 +28,7 @@ def community_block(request, community):
 
 
 @fragments.block(
-    apps=("volunteers", "events", "communities"),
+    shows=(Role, ServiceDay, Community),
     # A signed-in visitor's own sign-ups are in it: their fragment is theirs alone.
     vary=lambda request, day: (day.pk, request.user.pk),
 )
@@ -43,7 +45,7 @@ def service_day_block(request, day):
         role.day = day  # the page's own day object: one source for is_open and the cancel reason
         role.mine = standing.signup_for(role) if standing else None
         role.refusal = rules.refusal(role, standing) if standing else None
-    return {"template": "volunteers/day_roles.html", "roles": roles}
+    return {"template": "volunteers/day_roles.html", "roles": roles, "day": day}
 
 
 def my_things_block(request, phone):
