@@ -21,7 +21,7 @@ from feedback.admin import forms as wf
 from feedback.admin.contact import can_see_contact, contact_for, text_for
 from feedback.admin.export import cases_csv
 from feedback.admin.moves import WorkflowMovesMixin, forget_typed, typed_initial
-from feedback.admin.overdue import OverdueFilter, overdue_badge
+from feedback.admin.overdue import CaseOverdueFilter, overdue_badge
 from feedback.models import Case, CaseError, CasePhoto, DispatchTask, TimelineEntry
 from feedback.to_story import case_to_story
 
