@@ -32,7 +32,17 @@ class ScopedAdminMixin:
         )
 
     def _in_scope(self, request, obj):
-        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+        if obj is None:
+            return True
+        if request.method not in ("GET", "HEAD"):  # a change may move the object: ask again each time
+            return self.get_queryset(request).filter(pk=obj.pk).exists()
+        # A page asks this for the object and again for each inline and permission (36 queries on a
+        # case's page); the answer cannot change while a GET is served.
+        answers = request.__dict__.setdefault("_civic_in_scope", {})
+        key = (type(self), obj.pk)
+        if key not in answers:
+            answers[key] = self.get_queryset(request).filter(pk=obj.pk).exists()
+        return answers[key]
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and self._in_scope(request, obj)

@@ -17,15 +17,21 @@ from functools import reduce
 from operator import and_, or_
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import smart_split
 from django.utils.translation import gettext as _
 
 EXACT_UP_TO = 10000
+# The row checkbox's label, translated by Django's own catalogue (named, not written in the call: the
+# portal's catalogue is not to collect it).
+DJANGO_ROW_LABEL = "Select this object for an action - {}"
 
 
 def planner_estimate(queryset):
@@ -89,6 +95,18 @@ class LargeListAdmin:
     list_per_page = 50
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
+
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj):
+        """Django's row checkbox as the same HTML, written out: Django renders a CheckboxInput through the
+        form template engine for each row, a sixth of a 50-row list's time."""
+        label = format_html(_(DJANGO_ROW_LABEL), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """Each word in one of ``search_fields`` (the model's own columns), matched as typed, upper-cased

@@ -228,6 +228,9 @@ class Story(models.Model):
             models.Index(
                 fields=["-published_at", "-id"], condition=Q(status="published"), name="story_published_newest_idx"
             ),
+            # The desk's lines and the list's status filter: stories in review (or drafts), last changed first
+            # (without it PostgreSQL read all 20,000 stories twice for the desk's 200 in review).
+            models.Index(fields=["status", "-updated_at", "-id"], name="story_status_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(

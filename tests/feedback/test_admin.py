@@ -163,6 +163,9 @@ def test_overdue_flagged_in_lists(client, walk, case, worker_sihuan, officer_fan
     login(client, worker_sihuan)
     listing = client.get("/admin/feedback/case/?overdue=yes").content.decode()
     assert case.code in listing and "fb-admin-overdue" in listing
+    listing = client.get("/admin/feedback/case/?overdue=yes&status__in=dispatched,planned").content.decode()
+    assert case.code in listing and "fb-admin-overdue" in listing  # narrowed: each case checks its own tasks
+    assert case.code not in client.get("/admin/feedback/case/?overdue=yes&status__exact=planned").content.decode()
     assert case.code not in client.get("/admin/feedback/case/?overdue=no").content.decode()
     client.logout()
     login(client, officer_fangguan)

@@ -276,3 +276,25 @@ def test_overdue_tasks(walk, case, fangguan):
     DispatchTask.objects.filter(case=case, department=fangguan).update(deadline=timezone.now() - timedelta(hours=1))
     assert DispatchTask.objects.overdue().count() == 1
     assert fresh(case).is_overdue
+
+
+def test_both_ways_of_asking_for_late_cases_find_the_same_cases(walk, make_case, fangguan):
+    """CaseQuerySet.overdue hashes every late task by default and looks each case's tasks up with
+    ``per_row``: the same cases either way, the ones Case.is_overdue calls late."""
+    now = timezone.now()
+    hour = timedelta(hours=1)
+    late_task = walk(make_case(place="甲"), "dispatched")
+    DispatchTask.objects.filter(case=late_task, department=fangguan).update(deadline=now - hour)
+    done_late = walk(make_case(place="乙"), "dispatched")
+    DispatchTask.objects.filter(case=done_late, department=fangguan).update(deadline=now - 3 * hour, done_at=now - hour)
+    old_round = walk(make_case(place="丙"), "dispatched")  # a late task of an earlier round does not count
+    DispatchTask.objects.filter(case=old_round, department=fangguan).update(deadline=now - hour, round=0)
+    unanswered = make_case(place="丁")
+    Case.objects.filter(pk=unanswered.pk).update(respond_deadline=now - hour)
+    on_time = walk(make_case(place="戊"), "dispatched")
+    cases = [late_task, done_late, old_round, unanswered, on_time]
+    expected = {late_task.pk, done_late.pk, unanswered.pk}
+    assert {case.pk for case in cases if fresh(case).is_overdue} == expected
+    assert set(Case.objects.overdue(now).values_list("pk", flat=True)) == expected
+    assert set(Case.objects.overdue(now, per_row=True).values_list("pk", flat=True)) == expected
+    assert set(Case.objects.open().overdue(now, per_row=True).values_list("pk", flat=True)) == expected
