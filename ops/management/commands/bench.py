@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from core import registry
-from ops import benchvisitors, serve
+from ops import benchfloor, benchvisitors, serve
 
 # name -> function returning a path on the data set, or None when the app has no such page yet.
 PAGES = {}
@@ -231,6 +231,10 @@ class Command(BaseCommand):
                 )
             )
             self._line("search, uncached", stats)
+            for name, shown, stats in benchfloor.bare_floor_rows(options, env, run_wrk):
+                rows.append((name, shown, stats))
+                paths[name] = "/floor"  # a ratio to the floor in the table
+                self._line(name, stats)
         finally:
             serve.stop(server)
         report = self._report(rows, paths, options)
