@@ -50,8 +50,8 @@ def _start_response(status, headers, exc_info=None):
         raise RuntimeError(f"/floor answered {status}")
 
 
-def time_stack(middleware, requests, host="127.0.0.1"):
-    """CPU µs per anonymous GET of /floor through ``middleware``: best of three rounds, in this process's CPU
+def time_stack(middleware, requests, host="127.0.0.1", rounds=5):
+    """CPU µs per anonymous GET of /floor through ``middleware``: the best round, in this process's CPU
     time, not the clock, so other work on a shared machine counts less."""
     with override_settings(MIDDLEWARE=list(middleware), ROOT_URLCONF=__name__):
         handler = WSGIHandler()
@@ -59,7 +59,7 @@ def time_stack(middleware, requests, host="127.0.0.1"):
         for _ in range(min(requests, 200)):  # warm: imports, URL resolver, per-process caches
             _answer(handler, base)
         best = None
-        for _ in range(3):
+        for _ in range(rounds):
             started = time.process_time()
             for _ in range(requests):
                 _answer(handler, base)
