@@ -77,7 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.middleware.CSPMiddleware",  # django-csp's, the settings' policy built once per process
     "core.middleware.ImportMapHashMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -200,6 +200,8 @@ AXES_USERNAME_CALLABLE = "core.client.login_username"
 AXES_VERBOSE = False
 # Optional two-factor login for staff (core/twofactor.py): the name authenticator apps show.
 OTP_TOTP_ISSUER = "西城社区服务平台"
+# Django's cookie-then-session storage, its two storages built only for a request that uses messages.
+MESSAGE_STORAGE = "core.messagestorage.LazyFallbackStorage"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"

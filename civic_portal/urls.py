@@ -45,7 +45,9 @@ handler500 = "core.views.error_500"
 if settings.BENCH_FLOOR:
     from ops.views import floor
 
-    urlpatterns.append(path("floor", floor, name="floor"))
+    # First, as in Django's bare floor (ops/barefloor.py): the floor measures the middleware, not how many
+    # includes the resolver tries (and raises Resolver404 for) before it reaches the last pattern.
+    urlpatterns.insert(0, path("floor", floor, name="floor"))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

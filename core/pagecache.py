@@ -461,11 +461,10 @@ class PageCacheMiddleware:
         return response
 
     def _may_use(self, request):
-        if timeout() <= 0 or request.method != "GET":
+        if timeout() <= 0 or request.method != "GET" or _url_name(request.path_info) not in CACHEABLE:
             return False
-        if set(request.COOKIES) - _allowed_cookies():
-            return False  # a session (login, form state), pending messages, 附议 ...: render for this visitor
-        return _url_name(request.path_info) in CACHEABLE
+        # A session (login, form state), pending messages, 附议 ...: render for this visitor.
+        return not (request.COOKIES and set(request.COOKIES) - _allowed_cookies())
 
     def _may_store(self, request, response):
         if response.status_code != 200 or response.streaming or response.cookies:

@@ -19,6 +19,7 @@ from ops.benchvisitors import STAFF, VOLUNTEER
 FLOOR = "floor"
 PUBLIC = "public"
 MIX = "mix"
+BARE = "bare floor"  # Django's own smallest project with the same headers (ops/benchfloor.py)
 OTHER = "other"
 
 
@@ -187,6 +188,14 @@ def _server_time(run):
     return worst and (worst.server_ms <= 10, f"highest {ms(worst.server_ms)} ms ({worst.name})")
 
 
+def _bare(run):
+    bare = next((row for row in run.rows if row.kind == BARE), None)
+    if bare is None or run.floor is None or not bare.stats["rps"]:
+        return None
+    share = run.floor.stats["rps"] / bare.stats["rps"]
+    return share >= 0.9, f"the portal's floor is {ratio_text(share)} of the bare floor's req/s"
+
+
 def _mix(run):
     mix = next((row for row in run.rows if row.kind == MIX), None)
     if mix is None:
@@ -203,6 +212,7 @@ TARGETS = [
     Target("every staff page p99 ≤ 150 ms", False, _staff),
     Target("a public page's server time (one request alone) ≤ 10 ms median", False, _server_time),
     Target("cached mix: p99 ≤ 300 ms and 0 errors", True, _mix),
+    Target("the floor within 10 % of Django's bare floor with the same headers", True, _bare),
 ]
 
 

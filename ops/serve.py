@@ -30,17 +30,19 @@ def production_env(extra=None):
     return env
 
 
-def start_gunicorn(port, workers, env, threads=1, wait_seconds=30, log=None):
+def start_gunicorn(port, workers, env, threads=1, wait_seconds=30, log=None, app="civic_portal.wsgi"):
     """collectstatic (hashed, compressed files as production serves them), then gunicorn on
-    127.0.0.1:port; returns the process once /healthz answers 200. ``log``: an open file for its stderr."""
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        check=True,
-    )
+    127.0.0.1:port; returns the process once /healthz answers 200. ``log``: an open file for its stderr.
+    ``app``: the WSGI application; another than the portal's (the bare floor) needs no static files."""
+    if app == "civic_portal.wsgi":
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+        )
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    command = [gunicorn, "civic_portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    command = [gunicorn, app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     if threads > 1:
         command += ["--threads", str(threads)]
     command += ["--log-level", "warning"]
@@ -56,6 +58,12 @@ def start_gunicorn(port, workers, env, threads=1, wait_seconds=30, log=None):
     server.kill()
     server.wait()
     raise ServerError(f"gunicorn did not answer /healthz within {wait_seconds} s.")
+
+
+def start_bare_floor(port, workers, env, threads=1, log=None):
+    """Django's bare floor (ops/barefloor.py) on gunicorn as the portal is served: same workers and threads."""
+    env = {**env, "DJANGO_SETTINGS_MODULE": "ops.barefloor"}
+    return start_gunicorn(port, workers, env, threads=threads, log=log, app="ops.barefloor:application")
 
 
 def stop(server, timeout=30):

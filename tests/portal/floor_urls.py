@@ -6,4 +6,4 @@ from civic_portal.urls import *  # noqa: F403 - the same site, handlers included
 from civic_portal.urls import urlpatterns as site_urlpatterns
 from ops.views import floor
 
-urlpatterns = [*site_urlpatterns, path("floor", floor, name="floor")]
+urlpatterns = [path("floor", floor, name="floor"), *site_urlpatterns]  # first, as civic_portal/urls.py mounts it

@@ -138,14 +138,25 @@ def test_targets_are_judged_on_the_rows_of_the_run_that_measures_them(cached_run
         ("every staff page p99 ≤ 150 ms", False, "highest 151.5 ms (case page (community worker))"),
         ("a public page's server time (one request alone) ≤ 10 ms median", False, "highest 12.2 ms (feedback board)"),
         ("cached mix: p99 ≤ 300 ms and 0 errors", True, "p99 280.5 ms, 0 errors, 1500 req/s"),
+        ("the floor within 10 % of Django's bare floor with the same headers", None, "not measured in this run"),
     ]
+
+
+@pytest.mark.parametrize(("bare_rps", "met"), [(2200, True), (2300, False)])
+def test_the_floor_is_judged_against_the_bare_floor_of_the_same_run(cached_run, bare_rps, met):
+    cached_run.rows.insert(1, Row("bare Django floor", "`/floor`", stats(bare_rps), kind=benchreport.BARE))
+    judged = {target.text: (verdict, measured) for target, verdict, measured, _ in benchreport.judge([cached_run])}
+    verdict, measured = judged["the floor within 10 % of Django's bare floor with the same headers"]
+    assert verdict is met
+    assert measured == f"the portal's floor is {benchreport.ratio_text(2000 / bare_rps)} of the bare floor's req/s"
 
 
 def test_a_mix_with_errors_misses_and_a_run_not_made_is_not_judged(cached_run):
     cached_run.rows[-1].stats["errors"] = 1
     judged = benchreport.judge([cached_run])
     assert [(met, measured) for _, met, measured, _ in judged] == [(None, "not measured in this run")] * 4 + [
-        (False, "p99 280.5 ms, 1 errors, 1500 req/s")
+        (False, "p99 280.5 ms, 1 errors, 1500 req/s"),
+        (None, "not measured in this run"),
     ]
 
 

@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from core import registry
-from ops import benchreport, benchvisitors, serve
+from ops import benchfloor, benchreport, benchvisitors, serve
 from ops.benchreport import FLOOR, PUBLIC, Row
 
 # name -> function returning a path on the data set, or None when the app has no such page yet.
@@ -102,6 +102,18 @@ def signed_in_pages():
 # list of benchreport.Row, shown after the floor. command.base is the server's address, command.options
 # the options, command.measure(url, connections) a warm-up and a measured wrk run.
 ROW_HOOKS = []
+
+
+def bare_floor(command, cached):
+    """Django's bare floor (ops/benchfloor.py) right after the portal's, in the run with the page cache
+    on (the floor is the same in both runs): what the portal's middleware costs beyond Django's own."""
+    if not cached:
+        return []
+    found = benchfloor.bare_floor_rows(command.options, serve.production_env(), run_wrk)
+    return [Row(name, shown, stats, kind=benchreport.BARE) for name, shown, stats in found]
+
+
+ROW_HOOKS.append(bare_floor)
 
 
 # The cached mix asks every public page but these. The case tracking page is in it although the page
