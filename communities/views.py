@@ -43,14 +43,15 @@ class CommunityView(DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Community.objects.select_related("street__district").prefetch_related(
-                Prefetch("partner_units", queryset=PartnerUnit.objects.order_by("kind", "name"))
-            ),
+            Community.objects.select_related("street__district"),
             street__slug=self.kwargs["street"],
             slug=self.kwargs["community"],
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The partner units are drawn in the page's fragment (core/fragments.py): read only on a miss.
+        units = PartnerUnit.objects.filter(community=self.object).order_by("kind", "name")
+        context["partner_units"] = units
         context["blocks"] = collect("community_block", self.request, self.object)
         return context

@@ -5,7 +5,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -135,11 +135,9 @@ def _tracking_prefetches():
     )
 
 
-def _case_for_tracking(code, prefetch=True):
+def _case_for_tracking(code):
     cases = Case.objects.select_related("community__street", "category", "duplicate_of")
-    if prefetch:
-        cases = cases.prefetch_related(*_tracking_prefetches())
-    return cases.filter(code=code.strip().upper()).first()
+    return cases.prefetch_related(*_tracking_prefetches()).filter(code=code.strip().upper()).first()
 
 
 @require_safe
@@ -147,16 +145,17 @@ def track(request, code):
     """The public timeline by the short code: reading only (the resident acts from their private link)."""
     if not owner.lookup_allowed(request, code):
         return _too_many_lookups(request)
-    case = _case_for_tracking(code, prefetch=False)
+    # The page's frame needs the case's code only; the case itself, its timeline and photos are drawn
+    # in a fragment (core/fragments.py) from ``full_case``, read only on a miss.
+    case = Case.objects.filter(code=code.strip().upper()).only("pk", "code").first()
     if case is None:
         form = TrackLookupForm(initial={"code": code})
         return render(request, "feedback/track_lookup.html", {"lookup_form": form, "unknown_code": code}, status=404)
 
     def parts():
-        prefetch_related_objects([case], *_tracking_prefetches())
-        return {"full_case": case, **_track_context(case)}
+        full = _case_for_tracking(case.code)
+        return {"full_case": full, **_track_context(full)}
 
-    # The timeline is drawn in a fragment (core/fragments.py), from ``full_case``: read only on a miss.
     names = ("full_case", "timeline", "tasks", "before_photos", "after_photos", "reopen_days")
     return render(request, "feedback/track.html", {"case": case, **fragments.lazy(parts, names)})
 

@@ -85,7 +85,7 @@ PINNED = {
     "service-day page": 3,  # was 6: each role loaded its day (one query per role); now none
     "team page": 5,
     "feedback board": 8,
-    "case tracking": 4,
+    "case tracking": 5,  # the code's case for the frame, then the case drawn in its fragment (+3 prefetches)
 }
 
 
