@@ -141,6 +141,8 @@ _local = _Local()
 def _usable(request):
     if seconds() <= 0 or request is None or request.method not in ("GET", "HEAD"):
         return False
+    if pagecache._url_name(request.path_info) is None:
+        return False  # an address no page answers (a 404): nothing kept for it
     if request.GET:
         # Only the parameters the page reads (pagecache.CACHEABLE): a junk parameter would make a new
         # fragment for every value, and its links (a pager keeps the query) would show it to others.

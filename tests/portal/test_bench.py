@@ -69,7 +69,7 @@ def test_parse_wrk_calls_a_run_without_an_answer_infinitely_slow_not_zero():
 def test_mix_script_asks_every_path_at_random_with_a_seed_per_thread():
     script = benchreport.mix_script(["/", "/news/", "/search/?q=%E7%A4%BE%E5%8C%BA"])
     assert 'local paths = {"/", "/news/", "/search/?q=%E7%A4%BE%E5%8C%BA"}' in script
-    assert 'return wrk.format("GET", paths[math.random(#paths)])' in script
+    assert "local path = paths[math.random(#paths)]" in script
     assert 'thread:set("id", counter)' in script
     assert "math.randomseed(os.time() * 1000 + (id or 0))" in script
     assert "Cookie" not in script  # anonymous visitors: what the page cache serves
@@ -78,6 +78,8 @@ def test_mix_script_asks_every_path_at_random_with_a_seed_per_thread():
 def test_search_script_carries_the_cookie_past_the_page_cache():
     script = benchreport.search_script()
     assert 'wrk.headers["Cookie"] = "bench_uncached=1"' in script
+    assert "local fresh = true" in script  # a new parameter every time: no kept fragment answers
+    assert "local fresh = false" in benchreport.mix_script(["/"])
     assert script.count('"/search/?q=%') == len(benchreport.SEARCH_TERMS) == 12
     with pytest.raises(ValueError, match="not a plain path"):
         benchreport.random_paths_script(['/"); os.exit() --'])

@@ -235,3 +235,11 @@ def test_a_fragment_whose_rows_changed_is_never_given_out(rf, db):
     pagecache.bump("news")
     html = fragments.get_or_render(request, "changed", ("news",), (), lambda: "<p>new</p>")
     assert html == "<p>new</p>"
+
+
+def test_an_address_no_page_answers_keeps_nothing(demo):
+    assert Client().get("/no-such-page/").status_code == 404
+    page(Client(), "/news/")
+    kept = list(fragments._local.items)
+    headers = [key for key in kept if key.startswith("fragment:site-header")]
+    assert len(headers) == 1, "one frame kept: the news list's, none for the 404"
