@@ -19,7 +19,9 @@ def bare_floor_rows(options, env, run_wrk):
         with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 - our own local server
             answer.read()
         run_wrk(url, options["connections"], options["warmup"])
-        stats = run_wrk(url, options["connections"], options["seconds"])
+        # As every row of the bench: the best of ``repeat`` runs (a busy neighbour only lowers a figure).
+        runs = [run_wrk(url, options["connections"], options["seconds"]) for _ in range(options.get("repeat", 1))]
+        stats = max(runs, key=lambda found: found["rps"])
     finally:
         serve.stop(server)
     return [(NAME, "`/floor` of ops/barefloor.py: Django with its SecurityMiddleware and XFrameOptions only", stats)]

@@ -249,7 +249,7 @@ def header(run):
     text = (
         f"Run {run.started} on {run.machine}; load average at start {load} (1, 5, 15 min); "
         f"gunicorn {s['workers']} workers × {s['threads']} threads, DEBUG off; wrk {s['connections']} connections, "
-        f"{s['seconds']} s per page after {s['warmup']} s warm-up; "
+        f"{s['seconds']} s per page after {s['warmup']} s warm-up, the best of {s.get('repeat', 1)} runs kept; "
     )
     if run.cached:
         return text + (

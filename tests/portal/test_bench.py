@@ -97,6 +97,7 @@ SETTINGS = {
     "seconds": 10,
     "warmup": 2,
     "server_seconds": 2,
+    "repeat": 2,
     "mix_seconds": 60,
     "mix_connections": 200,
 }
@@ -249,3 +250,19 @@ def test_the_file_limit_is_raised_for_the_mix_or_the_command_says_why_not(monkey
     assert limits["now"] == (2000, 4096)
     with pytest.raises(CommandError, match="5000 open files are needed and the hard limit is 4096"):
         bench.raise_file_limit(5000)
+
+
+def test_each_page_keeps_the_best_of_its_runs_and_the_mix_runs_once(monkeypatch):
+    rates = iter([1.0, 900.0, 1200.0, 1.0, 700.0])  # warm-up, two runs; then the mix: warm-up, one run
+    asked = []
+
+    def fake_wrk(url, connections, seconds, threads=2, script=None, cookie=None):
+        asked.append(seconds)
+        return stats(next(rates))
+
+    monkeypatch.setattr(bench, "run_wrk", fake_wrk)
+    command = bench.Command()
+    command.options = {**SETTINGS, "port": 8741}
+    assert command.measure("http://127.0.0.1:8741/", 16)["rps"] == 1200.0
+    assert command.measure("http://127.0.0.1:8741/", 200, seconds=60, repeat=1)["rps"] == 700.0
+    assert asked == [2, 10, 10, 2, 60]
