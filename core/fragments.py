@@ -66,7 +66,6 @@ class _Generations:
 
     def __init__(self):
         self.value = None  # (generations by app, due times, monotonic time)
-        self.lock = threading.Lock()
 
     def current(self, apps):
         """{app: generation} for ``apps`` and the due times; None when the cache does not answer."""

@@ -9,7 +9,6 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -296,10 +295,22 @@ def board(request):
         .prefetch_related(Prefetch("photos", queryset=CasePhoto.objects.order_by("role", "order", "pk")))
         .order_by("-resolved_at", "-created_at")
     )
-    # Lazy: the page is drawn in fragments (core/fragments.py), and what a kept fragment shows is
-    # never read from the database or the cache.
-    page = SimpleLazyObject(lambda: Paginator(solved, 12).get_page(request.GET.get("page")))
-    data = SimpleLazyObject(lambda: figures.cached(street=street))
+
+    def cases():
+        page = Paginator(solved, 12).get_page(request.GET.get("page"))
+        return {"page_obj": page, "solved": page.object_list}
+
+    def figures_and_charts():
+        data = figures.cached(street=street)
+        return {
+            "figures": data,
+            "street_chart": charts.rate_bars(data["by_street"], _("各街道“三率”")),
+            "month_chart": charts.month_columns(data["by_month"], _("每月诉求数与办结数")),
+            "department_chart": charts.rate_bars(data["by_department"], _("各部门“三率”")),
+        }
+
+    # The page is drawn in fragments (core/fragments.py): what a kept fragment shows is never read
+    # from the database or the cache, and what a drawn one shows is read once.
     metoo_done = _metoo_ids(request)
     return render(
         request,
@@ -307,15 +318,11 @@ def board(request):
         {
             "filter_form": filter_form,
             "street": street,
-            "page_obj": page,
-            "solved": lambda: page.object_list,
             "open_cases": published.open().order_by("-metoo_count", "-created_at")[:10],
             "metoo_done": metoo_done,
             "metoo_key": ",".join(map(str, sorted(metoo_done))),
-            "figures": data,
-            "street_chart": lambda: charts.rate_bars(data["by_street"], _("各街道“三率”")),
-            "month_chart": lambda: charts.month_columns(data["by_month"], _("每月诉求数与办结数")),
-            "department_chart": lambda: charts.rate_bars(data["by_department"], _("各部门“三率”")),
+            **fragments.lazy(cases, ("page_obj", "solved")),
+            **fragments.lazy(figures_and_charts, ("figures", "street_chart", "month_chart", "department_chart")),
             "min_cases": conf.min_cases_for_rate,
         },
     )
